@@ -1,0 +1,59 @@
+# Entry points of the project. `make demo` and `make test` set everything up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Python 3.12 is the Lambda runtime we target; find one that really is 3.12 (a pyenv shim may not be).
+PYTHON312 ?= $(shell for p in "$$(command -v python3.12)" $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && echo "$$p" && break; done)
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+export AWS_DEFAULT_REGION ?= eu-west-1
+export SAM_CLI_TELEMETRY := 0
+
+# Extra checks run by `make test`; fragments in mk/ append to it.
+TEST_CHECKS :=
+
+.PHONY: help venv demo test pytest lint typecheck validate build smoke bench chaos clean
+
+help:
+	@echo "make demo   - load the sample data into a local org and run every built flow through its handlers"
+	@echo "make test   - lint, type-check, validate and build the SAM template, smoke-import the build, run the tests"
+	@echo "make bench  - the benchmark (API requests per document, throughput, memory, cold start)"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it (pyenv install 3.12) and retry" >&2; exit 1; }
+	$(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/oim-connector demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy layers/common/oim_connector local/oim_local functions
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/oim-connector bench
+
+chaos: $(STAMP)
+	$(BIN)/oim-connector chaos
+
+clean:
+	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache
+
+-include mk/*.mk
+
+test: lint typecheck $(TEST_CHECKS) pytest

@@ -1,0 +1,9 @@
+"""Lambda handler of the sales_credit_notes function (not implemented yet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"statusCode": 501, "body": '{"error": "NOT_IMPLEMENTED", "message": "sales_credit_notes is not implemented yet"}'}

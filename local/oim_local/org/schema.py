@@ -1,0 +1,187 @@
+"""The local org's data model, loaded from ``schema/objects.yaml``.
+
+Salesforce API names are case-insensitive, so every lookup here is too; the canonical
+spelling from the schema file is what the org returns.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "objects.yaml"
+
+FieldType = Literal[
+    "id",
+    "string",
+    "textarea",
+    "picklist",
+    "multipicklist",
+    "boolean",
+    "int",
+    "number",
+    "currency",
+    "percent",
+    "date",
+    "datetime",
+    "phone",
+    "email",
+    "url",
+    "reference",
+    "autonumber",
+]
+Confidence = Literal["C", "I", "D"]
+
+SYSTEM_FIELDS = ("Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted")
+
+
+class FieldDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    type: FieldType
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    required: bool = False
+    unique: bool = False
+    external_id: bool = False
+    default: str | int | float | bool | None = None
+    values: tuple[str, ...] = ()
+    restricted: bool = True
+    to: str | None = None
+    relationship: str | None = None
+    child_relationship: str | None = None
+    master_detail: bool = False
+    format: str | None = None
+    conf: Confidence | None = None
+    description: str | None = None
+    system: bool = False
+
+    @property
+    def is_reference(self) -> bool:
+        return self.type in ("reference", "id") and self.to is not None
+
+    @property
+    def updateable(self) -> bool:
+        return not self.system and self.type != "autonumber"
+
+
+class ChildRelationship(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    child_object: str
+    field: str
+
+
+class ObjectDef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    label: str
+    key_prefix: str = Field(min_length=3, max_length=3)
+    conf: Confidence = "C"
+    fields: dict[str, FieldDef]
+
+    def field(self, name: str) -> FieldDef | None:
+        return _lower_index(self).get(name.lower())
+
+    def relationship(self, name: str) -> FieldDef | None:
+        """The reference field whose relationship name is ``name`` (``SCMC__Item__r``)."""
+        return _relationship_index(self).get(name.lower())
+
+    @property
+    def external_id_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields.values() if f.external_id)
+
+
+def _lower_index(obj: ObjectDef) -> dict[str, FieldDef]:
+    return _indexes(obj)[0]
+
+
+def _relationship_index(obj: ObjectDef) -> dict[str, FieldDef]:
+    return _indexes(obj)[1]
+
+
+_INDEX_CACHE: dict[int, tuple[dict[str, FieldDef], dict[str, FieldDef]]] = {}
+
+
+def _indexes(obj: ObjectDef) -> tuple[dict[str, FieldDef], dict[str, FieldDef]]:
+    key = id(obj)
+    cached = _INDEX_CACHE.get(key)
+    if cached is None:
+        by_name = {name.lower(): f for name, f in obj.fields.items()}
+        by_rel = {f.relationship.lower(): f for f in obj.fields.values() if f.relationship}
+        cached = (by_name, by_rel)
+        _INDEX_CACHE[key] = cached
+    return cached
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    objects: dict[str, ObjectDef]
+
+    def object(self, name: str) -> ObjectDef | None:
+        return self._lower().get(name.lower())
+
+    def by_key_prefix(self, prefix: str) -> ObjectDef | None:
+        for obj in self.objects.values():
+            if obj.key_prefix == prefix:
+                return obj
+        return None
+
+    def child_relationships(self, parent: str) -> dict[str, ChildRelationship]:
+        """Child relationship name (lower case) -> relationship, for subqueries."""
+        out: dict[str, ChildRelationship] = {}
+        parent_l = parent.lower()
+        for obj in self.objects.values():
+            for f in obj.fields.values():
+                if f.to and f.to.lower() == parent_l and f.child_relationship:
+                    out[f.child_relationship.lower()] = ChildRelationship(
+                        name=f.child_relationship, child_object=obj.name, field=f.name
+                    )
+        return out
+
+    def _lower(self) -> dict[str, ObjectDef]:
+        return {name.lower(): o for name, o in self.objects.items()}
+
+
+def _system_fields() -> dict[str, FieldDef]:
+    return {
+        "Id": FieldDef(name="Id", type="id", system=True, unique=True),
+        "CreatedDate": FieldDef(name="CreatedDate", type="datetime", system=True),
+        "LastModifiedDate": FieldDef(name="LastModifiedDate", type="datetime", system=True),
+        "SystemModstamp": FieldDef(name="SystemModstamp", type="datetime", system=True),
+        "IsDeleted": FieldDef(name="IsDeleted", type="boolean", system=True, default=False),
+    }
+
+
+def parse_schema(raw: dict[str, object]) -> Schema:
+    objects: dict[str, ObjectDef] = {}
+    raw_objects = raw["objects"]
+    assert isinstance(raw_objects, dict)
+    for obj_name, spec in raw_objects.items():
+        conf = spec.get("conf", "C")
+        fields = _system_fields()
+        name_spec = dict(spec["name"])
+        fields["Name"] = FieldDef(name="Name", conf=conf, **name_spec)
+        for field_name, field_spec in (spec.get("fields") or {}).items():
+            fs = dict(field_spec)
+            fs.setdefault("conf", conf)
+            fields[field_name] = FieldDef(name=field_name, **fs)
+        objects[obj_name] = ObjectDef(
+            name=obj_name, label=spec["label"], key_prefix=spec["key_prefix"], conf=conf, fields=fields
+        )
+    return Schema(objects=objects)
+
+
+@cache
+def load_schema(path: Path = SCHEMA_FILE) -> Schema:
+    with path.open(encoding="utf-8") as handle:
+        return parse_schema(yaml.safe_load(handle))
