@@ -253,11 +253,41 @@ class OrgStore:
                     ).fetchall()
                     for row in rows:
                         self._soft_delete(child, row[0], now)
+        self._release_lookups(obj, record_id, now)
         self._conn.execute(
             f"UPDATE {quote(obj.name)} SET {quote('IsDeleted')} = 1, "  # noqa: S608 (schema names)
             f"{quote('LastModifiedDate')} = ?, {quote('SystemModstamp')} = ? WHERE {quote('Id')} = ?",
             (now, now, record_id),
         )
+
+    def _release_lookups(self, obj: ObjectDef, record_id: str, now: str) -> None:
+        """As Salesforce: optional lookups to a deleted record are cleared; a required one blocks it."""
+        for other in self.schema.objects.values():
+            for fdef in other.fields.values():
+                if fdef.master_detail or not fdef.is_reference or fdef.system:
+                    continue
+                if (fdef.to or "").lower() != obj.name.lower():
+                    continue
+                where = f"WHERE {quote(fdef.name)} = ? AND {quote('IsDeleted')} = 0"
+                if fdef.required:
+                    blocker = self._conn.execute(
+                        f"SELECT {quote('Id')} FROM {quote(other.name)} {where} LIMIT 1",  # noqa: S608
+                        (record_id,),
+                    ).fetchone()
+                    if blocker is not None:
+                        raise SalesforceApiError(
+                            400,
+                            "DELETE_FAILED",
+                            f"Your attempt to delete {obj.name} {record_id} could not be completed because "
+                            f"{other.name} {blocker[0]} still refers to it in {fdef.name}; "
+                            "delete or repoint that record first",
+                        )
+                    continue
+                self._conn.execute(
+                    f"UPDATE {quote(other.name)} SET {quote(fdef.name)} = NULL, "  # noqa: S608
+                    f"{quote('SystemModstamp')} = ? {where}",
+                    (now, record_id),
+                )
 
     def _insert(self, obj: ObjectDef, values: Mapping[str, Any]) -> None:
         names = list(values)

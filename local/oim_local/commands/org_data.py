@@ -1,0 +1,59 @@
+"""``oim-connector org load`` and ``org export``: tree-format data in and out of a local org."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from oim_local.commands._org_group import get_org_subparsers
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    org = get_org_subparsers(subparsers)
+    load = org.add_parser("load", help="load plan files (sf data import tree format) into a local org")
+    load.add_argument("plans", nargs="+", type=Path, metavar="PLAN.json", help="plan or data files")
+    load.add_argument("--db", required=True, type=Path, help="the local org's SQLite file (created if new)")
+    load.set_defaults(handler=run_load)
+
+    export = org.add_parser("export", help="export a local org's records (sf data export tree format)")
+    export.add_argument("--db", required=True, type=Path, help="the local org's SQLite file")
+    export.add_argument("--out", required=True, type=Path, help="directory to write the JSON files to")
+    export.add_argument("--plan", action="store_true", help="write plan.json and @reference lookups")
+    export.set_defaults(handler=run_export)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from oim_local.org.store import OrgStore
+    from oim_local.org.tree import TreeLoadError, load_plans
+
+    store = OrgStore(args.db)
+    try:
+        report = load_plans(store, args.plans)
+    except TreeLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    for sobject, count in report.counts.items():
+        print(f"{sobject}: {count}")
+    print(f"loaded {report.total} records into {args.db}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from oim_local.org.store import OrgStore
+    from oim_local.org.tree import export_tree
+
+    if not args.db.exists():
+        print(f"error: {args.db} does not exist; give the SQLite file of a local org", file=sys.stderr)
+        return 1
+    store = OrgStore(args.db)
+    try:
+        paths = export_tree(store, args.out, as_plan=args.plan)
+    finally:
+        store.close()
+    for path in paths:
+        print(path)
+    return 0
