@@ -1,0 +1,298 @@
+"""The engine: select -> load -> map -> write -> write back, with a run report.
+
+Handlers and the command line call ``run_flow``; everything here is I/O through the org
+port, with the accounting rules in ``mapping`` and the write plan in ``graphs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from oim_connector.errors import DailyLimitReachedError, OrgError, TransientOrgError
+from oim_connector.flows.base import DocumentFlow
+from oim_connector.graphs import PlannedGraph, plan_graphs
+from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
+from oim_connector.model.report import DocumentRef, Outcome, RunReport, SourceResult
+from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.model.settings import ConnectorSettings
+from oim_connector.org.graph import Graph, GraphResult, pack_graphs
+from oim_connector.org.port import OrgPort
+from oim_connector.org.soql import Condition, Select, all_of, eq, gt, is_in
+
+log = logging.getLogger(__name__)
+
+IDS_PER_QUERY = 300  # keeps a GET query well inside the 16 KB URI limit
+MAX_ERROR_LENGTH = 32000
+
+
+@dataclass
+class RunContext:
+    org: OrgPort
+    settings: ConnectorSettings
+    today: dt.date
+    batch_size: int = 500
+    # Seconds left before the invocation must stop; None means no limit.
+    remaining_seconds: Callable[[], float] | None = None
+    min_seconds_per_batch: float = 60.0
+    fetch_document_names: bool = True
+
+
+@dataclass
+class _WriteOutcome:
+    mapped: Mapped
+    graph_results: list[GraphResult] = field(default_factory=list)
+    unknown: str | None = None  # the outcome is unknown (transport failure after retries)
+
+
+def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunReport:
+    report = RunReport(flow=request.flow.value, trigger=request.trigger.value, run_id=request.run_id,
+                       dry_run=request.dry_run)  # fmt: skip
+    flow_settings = flow.settings_of(ctx.settings)
+    extra: list[Condition] = []
+    if request.trigger == TriggerKind.EVENT:
+        if not flow_settings.create_when and not flow_settings.custom_criteria_field:
+            report.stopped_reason = (
+                f"Automatic creation is off for {request.flow.value}: the event was acknowledged and ignored"
+            )
+            return report
+        if not flow_settings.create_when and flow_settings.custom_criteria_field:
+            extra.append(eq(flow_settings.custom_criteria_field, True))
+    rules = flow.rules(ctx.settings)
+    reference = None
+    try:
+        for batch, missing in _batches(request, flow, ctx, extra):
+            for record_id in missing:
+                report.add(SourceResult(
+                    source_id=record_id, outcome=Outcome.FAILED,
+                    errors=[f"No {flow.source_object} record has the Id {record_id}" +
+                            (" that meets the automatic-creation criteria" if extra else "")],
+                ))  # fmt: skip
+            if not batch:
+                continue
+            if reference is None:
+                reference = flow.load_reference(ctx.org)
+            mapped = [flow.map(r, ref=reference, settings=ctx.settings, rules=rules, today=ctx.today) for r in batch]
+            _process(mapped, flow, ctx, report, request)
+            if request.all_eligible and _out_of_time(ctx):
+                report.checkpoint = str(batch[-1]["Id"])
+                report.stopped_reason = "time budget reached: a continuation carries on from the checkpoint"
+                break
+    except DailyLimitReachedError as error:
+        report.stopped_reason = error.message
+    report.api_requests = ctx.org.usage().requests_made
+    return report
+
+
+def _out_of_time(ctx: RunContext) -> bool:
+    return ctx.remaining_seconds is not None and ctx.remaining_seconds() < ctx.min_seconds_per_batch
+
+
+def _batches(
+    request: RunRequest, flow: DocumentFlow, ctx: RunContext, extra: list[Condition]
+) -> Iterator[tuple[list[dict[str, object]], list[str]]]:
+    extra_conditions = list(extra)
+    if request.record_ids is not None:
+        ids = list(dict.fromkeys(request.record_ids))
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start : start + IDS_PER_QUERY]
+            where = all_of([is_in("Id", chunk), *extra_conditions])
+            records = list(ctx.org.query(flow.selection(ctx.settings, where)))
+            found = {str(r["Id"]) for r in records}
+            yield records, [i for i in chunk if i not in found]
+        return
+    after = request.after_id
+    while True:
+        conditions = [*extra_conditions]
+        if after:
+            conditions.append(gt("Id", after))
+        where = flow.eligible_where(ctx.settings, conditions)
+        records = list(ctx.org.query(flow.selection(ctx.settings, where, limit=ctx.batch_size)))
+        yield records, []
+        if len(records) < ctx.batch_size:
+            return
+        after = str(records[-1]["Id"])
+
+
+def _process(mapped: list[Mapped], flow: DocumentFlow, ctx: RunContext, report: RunReport, request: RunRequest) -> None:
+    ready = []
+    failures: list[tuple[str, str]] = []
+    for item in mapped:
+        if item.skip_reason:
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.SKIPPED, reason=item.skip_reason))  # fmt: skip
+        elif item.errors:
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.FAILED, errors=list(item.errors)))  # fmt: skip
+            failures.append((item.source_id, "; ".join(item.errors)))
+        elif request.dry_run:
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.WOULD_CREATE, documents=_document_refs(item, {})))  # fmt: skip
+        else:
+            ready.append(item)
+    if request.dry_run:
+        return
+    try:
+        outcomes = _write(ready, ctx)
+    finally:
+        if failures:
+            _mark_errors(ctx.org, flow.source_object, failures)
+    created_ids: dict[str, str] = {}
+    for outcome in outcomes:
+        for result in outcome.graph_results:
+            for node in result.nodes.values():
+                if node.reference_id.startswith("h") and node.record_id:
+                    created_ids[f"{outcome.mapped.source_id}:{node.reference_id}"] = node.record_id
+    names = _document_names(ctx, flow, created_ids) if ctx.fetch_document_names else {}
+    graph_failures: list[tuple[str, str]] = []
+    for outcome in outcomes:
+        item = outcome.mapped
+        if outcome.unknown is not None:
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name, outcome=Outcome.FAILED,
+                                    errors=[outcome.unknown],
+                                    reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
+            continue
+        errors = [msg for result in outcome.graph_results if not result.successful for msg in _graph_errors(result)]
+        if errors or not outcome.graph_results:
+            message = f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.FAILED, errors=[message]))  # fmt: skip
+            graph_failures.append((item.source_id, message))
+            continue
+        refs = _document_refs(item, {k.split(":", 1)[1]: v for k, v in created_ids.items()
+                                     if k.startswith(item.source_id + ":")}, names)  # fmt: skip
+        created = any(
+            node.created for r in outcome.graph_results for node in r.nodes.values() if node.reference_id == "h0"
+        )
+        report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                outcome=Outcome.CREATED if created else Outcome.UPDATED, documents=refs))  # fmt: skip
+    if graph_failures:
+        _mark_errors(ctx.org, flow.source_object, graph_failures)
+    _auto_post(flow, ctx, report)
+
+
+def _graph_errors(result: GraphResult) -> list[str]:
+    return [f"{code}: {message}" for _, code, message in result.errors()] or ["the transaction was rolled back"]
+
+
+def _document_refs(item: Mapped, ids: dict[str, str], names: dict[str, str] | None = None) -> list[DocumentRef]:
+    refs = []
+    for index, document in enumerate(item.documents):
+        record_id = ids.get(f"h{index}")
+        refs.append(DocumentRef(
+            sobject=document.sobject, external_id=document.external_id, id=record_id,
+            name=(names or {}).get(record_id or ""), lines=len(document.lines), total=str(document.total),
+        ))  # fmt: skip
+    return refs
+
+
+def _lane(item: Mapped, lanes: int) -> int:
+    key = item.lock_key or item.source_id
+    return zlib.crc32(key.encode()) % lanes
+
+
+def _write(ready: Sequence[Mapped], ctx: RunContext) -> list[_WriteOutcome]:
+    """Bounded parallel graph requests; documents that lock the same parent share a lane."""
+    if not ready:
+        return []
+    lanes_count = max(1, min(ctx.settings.general.max_parallel_requests, len(ready)))
+    lanes: list[list[tuple[Mapped, list[PlannedGraph]]]] = [[] for _ in range(lanes_count)]
+    for item in ready:
+        lanes[_lane(item, lanes_count)].append((item, plan_graphs(item)))
+    outcomes: list[_WriteOutcome] = []
+    if lanes_count == 1:
+        outcomes.extend(_write_lane(lanes[0], ctx.org))
+        return outcomes
+    with ThreadPoolExecutor(max_workers=lanes_count) as pool:
+        for lane_outcomes in pool.map(lambda lane: _write_lane(lane, ctx.org), [ln for ln in lanes if ln]):
+            outcomes.extend(lane_outcomes)
+    return outcomes
+
+
+def _write_lane(lane: list[tuple[Mapped, list[PlannedGraph]]], org: OrgPort) -> list[_WriteOutcome]:
+    graphs: list[Graph] = []
+    owner: dict[str, _WriteOutcome] = {}
+    outcomes = []
+    for item, planned in lane:
+        outcome = _WriteOutcome(item)
+        outcomes.append(outcome)
+        for index, plan in enumerate(planned):
+            graph_id = f"g{len(graphs)}_{index}"
+            graphs.append(Graph(graph_id, plan.nodes))
+            owner[graph_id] = outcome
+    for request_graphs in pack_graphs(graphs):
+        try:
+            results = org.run_graphs(request_graphs)
+        except DailyLimitReachedError:
+            raise
+        except (TransientOrgError, OrgError) as error:
+            for graph in request_graphs:
+                owner[graph.graph_id].unknown = f"Salesforce could not be reached reliably: {error.message}"
+            continue
+        for result in results:
+            owner[result.graph_id].graph_results.append(result)
+    return outcomes
+
+
+def _mark_errors(org: OrgPort, sobject: str, failures: Sequence[tuple[str, str]]) -> None:
+    records = [
+        {"Id": source_id, EXPORT_STATUS_FIELD: "Export Error", EXPORT_ERROR_FIELD: message[:MAX_ERROR_LENGTH]}
+        for source_id, message in failures
+    ]
+    try:
+        for result in org.update_records(sobject, records):
+            if not result.success:
+                log.warning("could not mark %s as Export Error: %s", result.record_id, "; ".join(result.errors))
+    except (TransientOrgError, OrgError) as error:
+        log.warning("could not mark %d records as Export Error: %s", len(records), error.message)
+
+
+def _document_names(ctx: RunContext, flow: DocumentFlow, ids: dict[str, str]) -> dict[str, str]:
+    """Autonumber names (SIN000123) for the report: one small query per batch, sync runs only."""
+    if not ids:
+        return {}
+    names = {}
+    values = list(dict.fromkeys(ids.values()))
+    try:
+        for start in range(0, len(values), IDS_PER_QUERY):
+            select = Select(
+                flow.target_object, ("Id", "Name"), where=is_in("Id", values[start : start + IDS_PER_QUERY])
+            )
+            for record in ctx.org.query(select):
+                names[str(record["Id"])] = str(record["Name"])
+    except (TransientOrgError, OrgError):
+        return {}
+    return names
+
+
+def _auto_post(flow: DocumentFlow, ctx: RunContext, report: RunReport) -> None:
+    if not flow.settings_of(ctx.settings).auto_post:
+        return
+    to_post = [(r, d) for r in report.results if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
+               for d in r.documents if d.id]  # fmt: skip
+    if not to_post:
+        return
+    try:
+        results = ctx.org.post_documents([(d.sobject, d.id or "") for _, d in to_post])
+    except (TransientOrgError, OrgError) as error:
+        results = []
+        log.warning("posting failed: %s", error.message)
+    by_id = {p.record_id: p for p in results}
+    failed: list[tuple[str, str]] = []
+    for result, document in to_post:
+        posted = by_id.get(document.id or "")
+        if posted is None or not posted.success:
+            why = posted.error if posted else "the posting endpoint did not answer"
+            message = f"{document.name or document.id} was created but not posted: {why}. Post it in Accounting."
+            result.errors.append(message)
+            failed.append((result.source_id, message))
+    if failed:
+        records = [{"Id": source_id, EXPORT_ERROR_FIELD: message} for source_id, message in failed]
+        try:
+            ctx.org.update_records(flow.source_object, records)
+        except (TransientOrgError, OrgError) as error:
+            log.warning("could not record posting failures: %s", error.message)

@@ -1,0 +1,74 @@
+"""What the engine needs to know about a document flow. One subclass per flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from oim_connector.mapping.defaults import default_rules
+from oim_connector.mapping.reference import ReferenceData
+from oim_connector.mapping.rules import IN_FLIGHT_OR_DONE, effective_rules, source_paths
+from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
+from oim_connector.model.flows import FlowId
+from oim_connector.model.settings import ConnectorSettings, FieldRule, FlowSettings
+from oim_connector.org.port import OrgPort
+from oim_connector.org.soql import Condition, Select, all_of, eq, not_in
+
+
+class DocumentFlow(ABC):
+    flow: FlowId
+    source_object: str
+    target_object: str
+    lines_relationship: str
+    header_fields: tuple[str, ...]
+    line_fields: tuple[str, ...]
+    back_link_field: str
+    document_label: str
+
+    def settings_of(self, settings: ConnectorSettings) -> FlowSettings:
+        return settings.flow(self.flow)
+
+    def rules(self, settings: ConnectorSettings) -> list[FieldRule]:
+        flow_settings = self.settings_of(settings)
+        return effective_rules(
+            default_rules(self.flow.python_name),
+            flow_settings.custom_mappings,
+            flow_settings.use_custom_mappings,
+        )
+
+    def not_exported(self) -> Condition:
+        condition = not_in(EXPORT_STATUS_FIELD, IN_FLIGHT_OR_DONE) | eq(EXPORT_STATUS_FIELD, None)
+        return condition & eq(self.back_link_field, None)
+
+    @abstractmethod
+    def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
+        """The flow's own criteria for "all eligible" runs, beyond the export status gate."""
+
+    def selection(self, settings: ConnectorSettings, where: Condition | None, limit: int | None = None) -> Select:
+        rules = self.rules(settings)
+        line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, "line"))))
+        header_fields = tuple(dict.fromkeys((*self.header_fields, *source_paths(rules, "header"))))
+        lines = Select(self.lines_relationship, line_fields, order_by=("Id",))
+        return Select(self.source_object, header_fields, where=where, order_by=("Id",), limit=limit,
+                      children=(lines,))  # fmt: skip
+
+    def eligible_where(self, settings: ConnectorSettings, extra: Sequence[Condition] = ()) -> Condition | None:
+        flow_condition = self.eligibility_condition(settings)
+        parts = [self.not_exported(), *([flow_condition] if flow_condition else []), *extra]
+        return all_of(parts)
+
+    @abstractmethod
+    def load_reference(self, org: OrgPort) -> ReferenceData: ...
+
+    @abstractmethod
+    def map(
+        self,
+        record: Mapping[str, Any],
+        *,
+        ref: ReferenceData,
+        settings: ConnectorSettings,
+        rules: Sequence[FieldRule],
+        today: dt.date,
+    ) -> Mapped: ...

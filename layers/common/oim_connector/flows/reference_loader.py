@@ -1,0 +1,91 @@
+"""Bulk loading of the reference data every document flow looks things up in.
+
+A handful of small queries per run (companies, currencies, periods, line-type mappings),
+whatever the number of documents.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from oim_connector.mapping.reference import AccountingCurrency, Company, ExchangeRate, Period, ReferenceData
+from oim_connector.mapping.rules import parse_date
+from oim_connector.org.port import OrgPort
+from oim_connector.org.soql import Select, eq
+
+
+def load_reference_data(
+    org: OrgPort, *, gl_mappings: bool = False, exchange_rates: bool = False, gl_accounts: bool = False
+) -> ReferenceData:
+    companies = {r["Id"]: Company(r["Id"], r["Name"]) for r in org.query(Select("c2g__codaCompany__c", ("Id", "Name")))}
+    currencies = {
+        r["Id"]: AccountingCurrency(
+            r["Id"], r["Name"], r["c2g__OwnerCompany__c"], int(r.get("c2g__DecimalPlaces__c") or 2),
+            bool(r.get("c2g__Home__c")),
+        )
+        for r in org.query(
+            Select("c2g__codaAccountingCurrency__c",
+                   ("Id", "Name", "c2g__OwnerCompany__c", "c2g__DecimalPlaces__c", "c2g__Home__c"))
+        )
+    }  # fmt: skip
+    periods = tuple(_period(r) for r in org.query(Select(
+        "c2g__codaPeriod__c",
+        ("Id", "Name", "c2g__OwnerCompany__c", "c2g__StartDate__c", "c2g__EndDate__c", "c2g__Closed__c"),
+        order_by=("c2g__StartDate__c",),
+    )))  # fmt: skip
+    line_type_products = {
+        r["SCMC__Line_Type__c"]: r["SCMC__Product__c"]
+        for r in org.query(Select("SCMC__Line_Type_Product_Mapping__c", ("SCMC__Line_Type__c", "SCMC__Product__c")))
+    }
+    gl_category_accounts: dict[str, dict[str | None, str]] = {}
+    if gl_mappings:
+        for r in org.query(
+            Select(
+                "SCMC__GL_Account__c",
+                (
+                    "SCMC__OIM_Account__c",
+                    "SCMFFA__Accounting_Company__c",
+                    "SCMFFA__General_Ledger_Account__c",
+                ),
+                where=~eq("SCMFFA__General_Ledger_Account__c", None),
+            )
+        ):
+            by_company = gl_category_accounts.setdefault(r["SCMC__OIM_Account__c"], {})
+            by_company[r.get("SCMFFA__Accounting_Company__c")] = r["SCMFFA__General_Ledger_Account__c"]
+    rates: tuple[ExchangeRate, ...] = ()
+    if exchange_rates:
+        rates = tuple(
+            ExchangeRate(r["c2g__ExchangeRateCurrency__c"], parse_date(r["c2g__StartDate__c"]) or _never(),
+                         Decimal(str(r["c2g__Rate__c"])))
+            for r in org.query(Select("c2g__codaExchangeRate__c",
+                                      ("c2g__ExchangeRateCurrency__c", "c2g__StartDate__c", "c2g__Rate__c")))
+        )  # fmt: skip
+    glas: dict[str, str] = {}
+    if gl_accounts:
+        glas = {
+            r["c2g__ReportingCode__c"]: r["Id"]
+            for r in org.query(Select("c2g__codaGeneralLedgerAccount__c", ("Id", "c2g__ReportingCode__c")))
+        }
+    return ReferenceData(
+        companies=companies,
+        currencies=currencies,
+        periods=periods,
+        line_type_products=line_type_products,
+        gl_category_accounts=gl_category_accounts,
+        exchange_rates=rates,
+        gla_by_reporting_code=glas,
+    )
+
+
+def _period(record: dict[str, Any]) -> Period:
+    start = parse_date(record.get("c2g__StartDate__c"))
+    end = parse_date(record.get("c2g__EndDate__c"))
+    if start is None or end is None:
+        raise ValueError(f"period {record.get('Name')} has no start or end date")
+    return Period(record["Id"], record["Name"], record["c2g__OwnerCompany__c"], start, end,
+                  bool(record.get("c2g__Closed__c")))  # fmt: skip
+
+
+def _never() -> Any:
+    raise ValueError("an exchange rate has no start date")

@@ -1,0 +1,173 @@
+"""Rules every document flow shares: export status gates, company, currency, period,
+field mappings and document splitting. Pure functions: no I/O, no clock, no globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
+from oim_connector.model.documents import EXPORT_STATUS_FIELD
+from oim_connector.model.settings import FieldRule
+
+IN_FLIGHT_OR_DONE = ("Exported", "Export in Process", "Exported as Billing Document")
+
+
+class MappingError(Exception):
+    """A refusal a finance user can act on; the message says what to change."""
+
+
+def get_path(record: Mapping[str, Any] | None, path: str) -> Any:
+    """The value at a field path such as ``SCMC__Sales_Order__r.SCMC__Customer_Account__c``."""
+    current: Any = record
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = _get_ci(current, part)
+    return current
+
+
+def _get_ci(record: Mapping[str, Any], key: str) -> Any:
+    if key in record:
+        return record[key]
+    lowered = key.lower()
+    for candidate, value in record.items():
+        if candidate.lower() == lowered:
+            return value
+    return None
+
+
+def children(record: Mapping[str, Any], relationship: str) -> list[dict[str, Any]]:
+    block = _get_ci(record, relationship)
+    if isinstance(block, Mapping):
+        records = block.get("records")
+        if isinstance(records, list):
+            return [r for r in records if isinstance(r, dict)]
+    return []
+
+
+def skip_reason(record: Mapping[str, Any], back_link_field: str, document_label: str) -> str | None:
+    """Records already exported, in process or linked are skipped, never exported twice."""
+    status = record.get(EXPORT_STATUS_FIELD)
+    linked = record.get(back_link_field)
+    if linked:
+        target_name = get_path(record, back_link_field.removesuffix("__c") + "__r.Name")
+        return f"Already linked to {document_label} {target_name or linked}"
+    if status in IN_FLIGHT_OR_DONE:
+        return f"Export Status is '{status}'"
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class CompanyAndCurrency:
+    company: Company
+    currency: AccountingCurrency
+
+
+def company_and_currency(
+    ref: ReferenceData,
+    *,
+    company_id: str | None,
+    currency_id: str | None,
+    currency_iso: str | None,
+    default_company: str | None,
+    record_label: str,
+) -> CompanyAndCurrency:
+    """Company and currency follow the OIM records, then the default company; never the user's."""
+    company = ref.companies.get(company_id) if company_id else None
+    if company is None and not company_id:
+        company = ref.company_by_name(default_company)
+    if company is None:
+        if company_id:
+            raise MappingError(f"{record_label} points to an accounting company that does not exist ({company_id})")
+        raise MappingError(
+            f"{record_label} has no Accounting Company and no default company is set: set the company on the "
+            "order (Company Name) or choose a default company in the connector settings"
+        )
+    currency = ref.currencies.get(currency_id) if currency_id else None
+    if currency is not None and currency.company_id != company.id:
+        currency = ref.currency_for(company.id, currency.iso_code)
+    if currency is None:
+        currency = ref.currency_for(company.id, currency_iso)
+    if currency is None:
+        iso = currency_iso or "the document's currency"
+        raise MappingError(
+            f"Company '{company.name}' has no accounting currency {iso}: create it in Accounting or correct "
+            f"the currency on {record_label}"
+        )
+    return CompanyAndCurrency(company, currency)
+
+
+def open_period(ref: ReferenceData, company: Company, day: dt.date, record_label: str) -> Period:
+    period = ref.period_for(company.id, day)
+    if period is None:
+        raise MappingError(
+            f"No accounting period of company '{company.name}' covers {day.isoformat()} ({record_label}): "
+            "create the period in Accounting"
+        )
+    if period.closed:
+        raise MappingError(
+            f"Period {period.name} of company '{company.name}' is closed, so {record_label} dated "
+            f"{day.isoformat()} cannot be booked: reopen the period or change the document date"
+        )
+    return period
+
+
+def effective_rules(defaults: Sequence[FieldRule], custom: Sequence[FieldRule], use_custom: bool) -> list[FieldRule]:
+    """Default mapping, with an admin's rules replacing defaults of the same target and level."""
+    if not use_custom or not custom:
+        return list(defaults)
+    overridden = {(r.level, r.target.lower()) for r in custom}
+    kept = [r for r in defaults if (r.level, r.target.lower()) not in overridden]
+    return kept + list(custom)
+
+
+def apply_rules(
+    rules: Iterable[FieldRule], level: str, source: Mapping[str, Any], derived: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Target field values from a mapping: source paths, constants and derived values."""
+    values: dict[str, Any] = {}
+    for rule in rules:
+        if rule.level != level:
+            continue
+        if rule.transform is not None:
+            if rule.transform not in derived:
+                raise MappingError(
+                    f"The field mapping for {rule.target} names the value '{rule.transform}', which this flow "
+                    f"does not compute; known values: {', '.join(sorted(derived))}"
+                )
+            value = derived[rule.transform]
+        elif rule.source is not None:
+            value = get_path(source, rule.source)
+        else:
+            value = rule.constant
+        values[rule.target] = value
+    return values
+
+
+def source_paths(rules: Iterable[FieldRule], level: str) -> list[str]:
+    return [r.source for r in rules if r.level == level and r.source is not None]
+
+
+def chunk[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """Split a document's lines by the line limit: the connector makes one document per chunk."""
+    if not items:
+        return [items]
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def part_external_id(base: str, part: int) -> str:
+    return base if part == 1 else f"{base}:{part}"

@@ -1,0 +1,60 @@
+"""Accounting documents as the mapping produces them, ready to be written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+EXTERNAL_ID_FIELD = "SCMFFA__OIM_External_Id__c"
+EXPORT_STATUS_FIELD = "SCMC__Export_Status__c"
+EXPORT_ERROR_FIELD = "SCMC__Export_Error__c"
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A field on a source record that must point at the written target record."""
+
+    sobject: str
+    record_id: str
+    field: str
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    sobject: str
+    external_id: str
+    parent_field: str
+    fields: dict[str, Any]
+    amount: Decimal
+    source_link: SourceLink | None = None
+
+
+@dataclass(frozen=True)
+class TargetDocument:
+    sobject: str
+    external_id: str
+    fields: dict[str, Any]
+    lines: tuple[TargetLine, ...]
+    total: Decimal
+    part: int = 1
+    name_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """What the mapping made of one source document: documents, or the reasons it can't."""
+
+    source_id: str
+    source_name: str | None
+    documents: tuple[TargetDocument, ...] = ()
+    errors: tuple[str, ...] = ()
+    skip_reason: str | None = None
+    header_link: SourceLink | None = None
+    # Extra fields written on the source header together with the document (e.g. status mirrors).
+    header_updates: dict[str, Any] = field(default_factory=dict)
+    lock_key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.skip_reason is None and bool(self.documents)

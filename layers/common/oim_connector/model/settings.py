@@ -1,0 +1,124 @@
+"""The connector's settings: the source product's custom settings, per flow and general.
+
+Inferred rules of the spec ([I]) are settings with the inferred behaviour as default, so an
+admin can change them without a code change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from oim_connector.model.flows import FlowId
+
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+
+
+def _check_field_name(value: str) -> str:
+    if not _FIELD_NAME.match(value):
+        raise ValueError(f"'{value[:60]}' is not a field API name (letters, digits and underscores, e.g. My_Flag__c)")
+    return value
+
+
+FieldApiName = Annotated[str, AfterValidator(_check_field_name)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class FieldRule(_Strict):
+    """One target field's value: a source path, a constant, or a named transform."""
+
+    target: FieldApiName
+    source: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*){0,4}$")] | None = None
+    constant: str | int | float | bool | None = None
+    transform: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    level: Literal["header", "line"] = "header"
+
+
+class FlowSettings(_Strict):
+    auto_post: bool = False
+    create_when: bool = False
+    custom_criteria_field: FieldApiName | None = None
+    line_limit: int = Field(default=1000, ge=1, le=10000)
+    use_custom_mappings: bool = True
+    custom_mappings: list[FieldRule] = Field(default_factory=list)
+
+
+class SalesInvoiceSettings(FlowSettings):
+    # [I] Item-like record types whose product comes from the item's product group.
+    item_line_types: list[str] = Field(default_factory=lambda: ["Item", "Drop Ship Item", "Virtual Kit Item"])
+    # [I] Where the OIM tax total is read: the header's Total Tax, else the sum of line taxes.
+    tax_source: Literal["header_total", "line_sum"] = "header_total"
+    # [I] Quantity sent for non-item lines (Freight, Discount...): their own, or always 1.
+    non_item_quantity: Literal["line", "one"] = "line"
+
+
+class SalesCreditNoteSettings(FlowSettings):
+    tax_source: Literal["header_total", "line_sum"] = "header_total"
+
+
+class PayableInvoiceSettings(FlowSettings):
+    validate_while_matching: bool = False
+
+
+class PayableCreditNoteSettings(FlowSettings):
+    pass
+
+
+class JournalSettings(FlowSettings):
+    eligible_transaction_types: list[str] = Field(
+        default_factory=lambda: [
+            "Accrual Reversal", "Add Logistics Cost", "Add Service Cost", "Adjust Current Value",
+            "Allocate Production Order Items", "AP Voucher Credit", "Bill Drop Ship Item",
+            "Confirm Production Order Pick-list", "Credit Drop Ship Item", "Credit Use Tax", "Cycle Count",
+            "Inspection Reject Return Parts to Vendor", "Inspection Reject Scrap Parts",
+            "Issue Customer Items Pick-list", "Issue Production Order Pick", "Issue Supplier Items Pick-list",
+            "Item Changed Ownership", "Item Transfer Inbound", "Item Transfer Outbound", "Manufacture Item",
+            "Miscellaneous Issue", "Miscellaneous Receipt", "PPV", "Receive Customer Returned Material",
+            "Receive Exchanged Items (Cores)", "Receive Purchased Material",
+            "Removed from Inventory - Consumed in Service Purchase Order",
+            "Reverse Receive Customer Returned Material", "Reverse Receive Purchased Material",
+            "Reverse Production Order Allocation", "Scrap Inventory", "Use Tax", "Void PPV",
+        ]
+    )  # fmt: skip
+    custom_transaction_types: list[str] = Field(default_factory=list)
+    summarise_lines: bool = False
+    rounding_gla: str | None = Field(default=None, description="reporting code of the GLA for conversion rounding")
+
+
+class VendorAccountSettings(_Strict):
+    sync_suppliers_to_accounts: bool = True
+    sync_accounts_to_suppliers: bool = False
+    default_ap_control_gla: str | None = Field(default=None, description="reporting code")
+    default_ar_control_gla: str | None = Field(default=None, description="reporting code")
+    duplicate_check: Literal["supplier_name", "custom_criteria", "off"] = "supplier_name"
+    duplicate_check_field: FieldApiName | None = None
+    custom_mappings: list[FieldRule] = Field(default_factory=list)
+
+
+class GeneralSettings(_Strict):
+    default_company: str | None = Field(default=None, max_length=80)
+    send_emails: bool = True
+    send_notifications: bool = True
+    # Bounded parallel graph requests toward Salesforce.
+    max_parallel_requests: int = Field(default=4, ge=1, le=10)
+
+
+class ConnectorSettings(_Strict):
+    version: int = 1
+    general: GeneralSettings = Field(default_factory=GeneralSettings)
+    sales_invoices: SalesInvoiceSettings = Field(default_factory=SalesInvoiceSettings)
+    sales_credit_notes: SalesCreditNoteSettings = Field(default_factory=SalesCreditNoteSettings)
+    payable_invoices: PayableInvoiceSettings = Field(default_factory=PayableInvoiceSettings)
+    payable_credit_notes: PayableCreditNoteSettings = Field(default_factory=PayableCreditNoteSettings)
+    journals: JournalSettings = Field(default_factory=JournalSettings)
+    vendor_accounts: VendorAccountSettings = Field(default_factory=VendorAccountSettings)
+
+    def flow(self, flow: FlowId) -> FlowSettings:
+        value = getattr(self, flow.python_name)
+        assert isinstance(value, FlowSettings)
+        return value

@@ -1,0 +1,226 @@
+"""The org port over simple-salesforce: the same code path for a real org and the local one."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceError
+
+from oim_connector.errors import (
+    AuthenticationError,
+    DailyLimitReachedError,
+    OrgError,
+    TransientOrgError,
+)
+from oim_connector.org.credentials import SalesforceCredentials, TokenProvider
+from oim_connector.org.graph import Graph, GraphResult, parse_graph_response
+from oim_connector.org.port import ApiUsage, PostResult, SaveResult
+from oim_connector.org.retry import RetryPolicy
+from oim_connector.org.soql import Select
+
+T = TypeVar("T")
+
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+TRANSIENT_ERROR_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+POSTING_PATH = "SCMFFA/v1/post"
+
+
+class _TimeoutSession(requests.Session):
+    """requests has no default timeout and simple-salesforce passes none for most calls."""
+
+    def __init__(self, timeout: tuple[float, float]) -> None:
+        super().__init__()
+        self._timeout = timeout
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self._timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def _first_error(content: Any) -> tuple[str, str]:
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode", "")), str(content[0].get("message", ""))
+    if isinstance(content, dict):
+        return str(content.get("errorCode", content.get("error", ""))), str(content.get("message", ""))
+    return "", str(content)[:300]
+
+
+def classify(error: SalesforceError) -> OrgError:
+    code, message = _first_error(error.content)
+    status = int(error.status)
+    if code == "REQUEST_LIMIT_EXCEEDED" and "TotalRequests" in message:
+        return DailyLimitReachedError(
+            "The Salesforce org's daily API limit is reached; the run stopped and left the remaining records "
+            "untouched. It resumes on the next run.",
+            error_code=code,
+            status=status,
+        )
+    if code == "REQUEST_LIMIT_EXCEEDED" or status in TRANSIENT_STATUSES or code in TRANSIENT_ERROR_CODES:
+        return TransientOrgError(f"Salesforce answered {status} {code}: {message}", error_code=code, status=status)
+    return OrgError(f"Salesforce answered {status} {code}: {message}", error_code=code, status=status)
+
+
+class SalesforceOrg:
+    """OrgPort implementation. One instance per execution environment; thread-safe for requests."""
+
+    def __init__(
+        self,
+        credentials: SalesforceCredentials,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (5.0, 60.0),
+        query_page_size: int | None = None,
+    ) -> None:
+        self.api_version = credentials.api_version
+        self._http = _TimeoutSession(timeout)
+        if credentials.ca_bundle:
+            self._http.verify = _write_ca_bundle(credentials.ca_bundle)
+        self._tokens = TokenProvider(credentials, self._http)
+        self._retry = retry or RetryPolicy()
+        self._query_page_size = query_page_size
+        self._lock = threading.Lock()
+        self._requests_made = 0
+        self._sf: Salesforce | None = None
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _client(self, *, refresh: bool = False) -> Salesforce:
+        with self._lock:
+            if self._sf is None or refresh:
+                session = self._tokens.session(refresh=refresh)
+                self._sf = Salesforce(
+                    instance_url=session.instance_url,
+                    session_id=session.access_token,
+                    session=self._http,
+                    version=self.api_version,
+                )
+            return self._sf
+
+    def _once(self, call: Callable[[Salesforce], T]) -> T:
+        """One request, with one re-login on an expired session; errors classified."""
+        for attempt in (0, 1):
+            client = self._client(refresh=attempt == 1)
+            with self._lock:
+                self._requests_made += 1
+            try:
+                return call(client)
+            except SalesforceError as error:
+                if int(error.status) == 401 and attempt == 0:
+                    continue
+                if int(error.status) == 401:
+                    raise AuthenticationError(
+                        "Salesforce refused the connector's session twice: check the integration user and secret"
+                    ) from None
+                raise classify(error) from None
+            except (requests.ConnectionError, requests.Timeout) as error:
+                raise TransientOrgError(f"Connection to Salesforce failed: {type(error).__name__}") from None
+            except requests.exceptions.ChunkedEncodingError:
+                raise TransientOrgError("Salesforce closed the connection mid-answer") from None
+        raise AssertionError("unreachable")
+
+    def _call(self, call: Callable[[Salesforce], T], *, idempotent: bool) -> T:
+        return self._retry.call(lambda: self._once(call), retryable=idempotent)
+
+    # -- OrgPort ---------------------------------------------------------------------------
+    def query(self, select: Select) -> Iterator[dict[str, Any]]:
+        soql = select.render()
+        headers = {"Sforce-Query-Options": f"batchSize={self._query_page_size}"} if self._query_page_size else {}
+        page: dict[str, Any] = self._call(lambda sf: sf.query(soql, headers=headers), idempotent=True)
+        while True:
+            yield from page.get("records", [])
+            next_url = page.get("nextRecordsUrl")
+            if page.get("done", True) or not next_url:
+                return
+            page = self._call(_query_more(next_url, headers), idempotent=True)
+
+    def run_graphs(self, graphs: Sequence[Graph]) -> list[GraphResult]:
+        pending = {g.graph_id: g for g in graphs}
+        final: dict[str, GraphResult] = {}
+        # Every node is a PATCH (upsert by external id or update by id), so resending is safe.
+        idempotent = all(node.method == "PATCH" for g in graphs for node in g.nodes)
+        for attempt in range(self._retry.max_attempts):
+            body = {"graphs": [g.to_json(self.api_version) for g in pending.values()]}
+            payload = self._call(_restful("composite/graph", "POST", body), idempotent=idempotent)
+            retry_again: dict[str, Graph] = {}
+            for result in parse_graph_response(payload or {}):
+                final[result.graph_id] = result
+                transient = result.error_codes() & (TRANSIENT_ERROR_CODES | {"PROCESSING_HALTED"})
+                real_errors = {code for _, code, _ in result.errors()} - TRANSIENT_ERROR_CODES
+                if not result.successful and transient and not real_errors and idempotent:
+                    retry_again[result.graph_id] = pending[result.graph_id]
+            if not retry_again:
+                break
+            pending = retry_again
+            self._retry.sleep(
+                self._retry.delay(attempt + 1, TransientOrgError("lock", error_code="UNABLE_TO_LOCK_ROW"))
+            )
+        return [final[g.graph_id] for g in graphs if g.graph_id in final]
+
+    def update_records(self, sobject: str, records: Sequence[Mapping[str, Any]]) -> list[SaveResult]:
+        results: list[SaveResult] = []
+        for start in range(0, len(records), 200):
+            chunk = [{"attributes": {"type": sobject}, **dict(r)} for r in records[start : start + 200]]
+            body = {"allOrNone": False, "records": chunk}
+            answer = self._call(_restful("composite/sobjects", "PATCH", body), idempotent=True)
+            for item in answer or []:
+                errors = tuple(str(e.get("message", "")) for e in item.get("errors", []) if isinstance(e, dict))
+                results.append(SaveResult(item.get("id"), bool(item.get("success")), errors))
+        return results
+
+    def post_documents(self, documents: Sequence[tuple[str, str]]) -> list[PostResult]:
+        body = {"documents": [{"sobject": s, "id": i} for s, i in documents]}
+        answer = self._call(lambda sf: sf.apexecute(POSTING_PATH, method="POST", data=body), idempotent=True)
+        return [
+            PostResult(str(r.get("id")), bool(r.get("success")), r.get("status"), r.get("error"))
+            for r in (answer or {}).get("results", [])
+        ]
+
+    def describe(self, sobject: str) -> dict[str, Any]:
+        from oim_connector.org.soql import check_name
+
+        name = check_name(sobject)
+        answer = self._call(_restful(f"sobjects/{name}/describe", "GET", None), idempotent=True)
+        return answer if isinstance(answer, dict) else {}
+
+    def usage(self) -> ApiUsage:
+        used = limit = None
+        if self._sf is not None:
+            usage = self._sf.api_usage.get("api-usage")
+            if usage is not None:
+                used, limit = int(usage.used), int(usage.total)
+        return ApiUsage(self._requests_made, used, limit)
+
+
+def _query_more(url: str, headers: dict[str, str]) -> Callable[[Salesforce], Any]:
+    return lambda sf: sf.query_more(url, identifier_is_url=True, headers=headers)
+
+
+def _restful(path: str, method: str, body: Any) -> Callable[[Salesforce], Any]:
+    if body is None:
+        return lambda sf: sf.restful(path, method=method)
+    return lambda sf: sf.restful(path, method=method, json=body)
+
+
+_CA_FILES: dict[str, str] = {}
+
+
+def _write_ca_bundle(pem: str) -> str:
+    """requests wants a file path; keep one file per distinct PEM for the process's life."""
+    path = _CA_FILES.get(pem)
+    if path is None:
+        handle = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)  # noqa: SIM115
+        with handle:
+            handle.write(pem)
+        path = handle.name
+        _CA_FILES[pem] = path
+    return path if Path(path).exists() else _write_ca_bundle_fresh(pem)
+
+
+def _write_ca_bundle_fresh(pem: str) -> str:
+    _CA_FILES.pop(pem, None)
+    return _write_ca_bundle(pem)
