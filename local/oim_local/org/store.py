@@ -198,9 +198,7 @@ class OrgStore:
             obj = self.object_def(sobject)
             key_field = obj.field(external_id_field)
             if key_field is None or not (key_field.external_id or key_field.name == "Id"):
-                raise not_found(
-                    f"Provided external ID field does not exist or is not accessible: {external_id_field}"
-                )
+                raise not_found(f"Provided external ID field does not exist or is not accessible: {external_id_field}")
             if key_field.name == "Id":
                 return self._upsert_by_id(obj, external_id, fields)
             body_value = _body_value(obj, fields, key_field)
@@ -217,8 +215,7 @@ class OrgStore:
                 raise SalesforceApiError(
                     300,
                     "MULTIPLE_CHOICES",
-                    f"More than one {obj.name} record has {key_field.name} = {external_id}: "
-                    f"{', '.join(matches)}",
+                    f"More than one {obj.name} record has {key_field.name} = {external_id}: {', '.join(matches)}",
                     [key_field.name],
                 )
             body = {k: v for k, v in fields.items() if obj.field(k) is not key_field}
@@ -313,15 +310,11 @@ class OrgStore:
         try:
             self._conn.execute(sql, params)
         except sqlite3.IntegrityError as error:  # the unique index caught what the check missed
-            raise SalesforceApiError(
-                400, "DUPLICATE_VALUE", f"duplicate value found on {obj.name}: {error}"
-            ) from error
+            raise SalesforceApiError(400, "DUPLICATE_VALUE", f"duplicate value found on {obj.name}: {error}") from error
 
     # ------------------------------------------------------------------ write checks
 
-    def _resolve_foreign_keys(
-        self, obj: ObjectDef, foreign_keys: Sequence[ForeignKey], values: dict[str, Any]
-    ) -> None:
+    def _resolve_foreign_keys(self, obj: ObjectDef, foreign_keys: Sequence[ForeignKey], values: dict[str, Any]) -> None:
         for key in foreign_keys:
             target = self.object_def(key.field.to or "")
             key_field = target.field(key.external_id_field)
@@ -438,15 +431,18 @@ class OrgStore:
                 record[fdef.name] = tables.from_db(fdef, row[fdef.name])
             return record
 
-    def query(
-        self, soql: str, *, include_deleted: bool = False, api_version: str = DEFAULT_API_VERSION
-    ) -> QueryResult:
+    def query(self, soql: str, *, include_deleted: bool = False, api_version: str = DEFAULT_API_VERSION) -> QueryResult:
         """Run SOQL through ``oim_local.org.soql`` (imported here: it is built separately)."""
         from oim_local.org import soql as soql_engine
 
         with self._lock:
             return soql_engine.execute(
-                self._conn, self.schema, soql, include_deleted=include_deleted, api_version=api_version
+                self._conn,
+                self.schema,
+                soql,
+                include_deleted=include_deleted,
+                api_version=api_version,
+                today=self._clock().astimezone(UTC).date(),  # TODAY follows the org's clock
             )
 
     def describe(self, sobject: str, *, api_version: str = DEFAULT_API_VERSION) -> dict[str, Any]:
@@ -486,9 +482,7 @@ class OrgStore:
                     status = self._post_one(sobject, record_id)
                 results.append({"id": record_id, "success": True, "status": status, "error": None})
             except _PostingRefused as refusal:
-                results.append(
-                    {"id": record_id, "success": False, "status": refusal.status, "error": str(refusal)}
-                )
+                results.append({"id": record_id, "success": False, "status": refusal.status, "error": str(refusal)})
             except SalesforceApiError as error:
                 results.append({"id": record_id, "success": False, "status": None, "error": error.message})
         return results
@@ -510,9 +504,7 @@ class OrgStore:
         if not lines:
             raise _PostingRefused(posting.no_lines_refusal(kind, name), status)
         if obj.name == posting.JOURNAL:
-            refusal = posting.journal_balance_refusal(
-                name, [line[posting.JOURNAL_LINE_VALUE] for line in lines]
-            )
+            refusal = posting.journal_balance_refusal(name, [line[posting.JOURNAL_LINE_VALUE] for line in lines])
             if refusal:
                 raise _PostingRefused(refusal, status)
         now = self._now()
@@ -579,9 +571,7 @@ class _PostingRefused(Exception):
 
 
 def _period(row: sqlite3.Row) -> posting.Period:
-    return posting.Period(
-        id=str(row[0]), name=str(row[1]), start=str(row[2]), end=str(row[3]), closed=bool(row[4])
-    )
+    return posting.Period(id=str(row[0]), name=str(row[1]), start=str(row[2]), end=str(row[3]), closed=bool(row[4]))
 
 
 def _autonumber(fdef: FieldDef, number: int) -> str:
@@ -648,9 +638,7 @@ def _describe_field(fdef: FieldDef) -> dict[str, Any]:
         "cascadeDelete": fdef.master_detail,
         "referenceTo": [fdef.to] if fdef.to else [],
         "relationshipName": fdef.relationship,
-        "picklistValues": [
-            {"value": v, "label": v, "active": True, "defaultValue": v == default} for v in fdef.values
-        ],
+        "picklistValues": [{"value": v, "label": v, "active": True, "defaultValue": v == default} for v in fdef.values],
         "restrictedPicklist": fdef.type in ("picklist", "multipicklist") and fdef.restricted,
         "defaultValue": default,
         "updateable": fdef.updateable,

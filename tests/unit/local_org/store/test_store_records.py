@@ -227,3 +227,14 @@ def test_describe_global_lists_every_object(store: OrgStore) -> None:
     assert len(names) == len(store.schema.objects)
     with pytest.raises(SalesforceApiError):
         store.describe("Nope__c")
+
+
+def test_query_runs_soql_over_the_stored_records(store: OrgStore) -> None:
+    kept = store.create("Account", {"Name": "Acme", "Type": "Vendor"})
+    gone = store.create("Account", {"Name": "Gone", "Type": "Vendor"})
+    store.delete("Account", gone)
+    live = store.query("SELECT Id, Name FROM Account WHERE Type = 'Vendor'")
+    assert live.total_size == 1
+    assert live.records[0]["Id"] == kept
+    assert live.records[0]["attributes"]["type"] == "Account"
+    assert store.query("SELECT Id FROM Account", include_deleted=True).total_size == 2
