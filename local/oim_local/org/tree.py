@@ -118,9 +118,7 @@ def _read_plan(schema: Schema, path: Path, content: list[Any]) -> list[_Pending]
         try:
             entry = PlanEntry.model_validate(raw)
         except ValidationError as error:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
-            )
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors())
             raise TreeLoadError(
                 f"{path}: plan entry {index + 1} is malformed ({problems}); "
                 'each entry needs "sobject" and "files", optionally "saveRefs" and "resolveRefs"'
@@ -392,9 +390,7 @@ def _live_rows(store: OrgStore, obj: ObjectDef) -> list[dict[str, Any]]:
     cursor = store.connection.execute(
         f"SELECT * FROM {quote(obj.name)} WHERE {quote('IsDeleted')} = 0 ORDER BY {quote('Id')}"  # noqa: S608
     )
-    return [
-        {f.name: tables.from_db(f, row[f.name]) for f in obj.fields.values()} for row in cursor.fetchall()
-    ]
+    return [{f.name: tables.from_db(f, row[f.name]) for f in obj.fields.values()} for row in cursor.fetchall()]
 
 
 def _export_record(

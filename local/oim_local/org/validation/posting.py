@@ -20,12 +20,8 @@ class PostableKind:
 
 POSTABLE: dict[str, PostableKind] = {
     "c2g__codaInvoice__c": PostableKind("Sales invoice", "c2g__InvoiceStatus__c", "c2g__InvoiceDate__c"),
-    "c2g__codaCreditNote__c": PostableKind(
-        "Sales credit note", "c2g__CreditNoteStatus__c", "c2g__CreditNoteDate__c"
-    ),
-    "c2g__codaPurchaseInvoice__c": PostableKind(
-        "Payable invoice", "c2g__InvoiceStatus__c", "c2g__InvoiceDate__c"
-    ),
+    "c2g__codaCreditNote__c": PostableKind("Sales credit note", "c2g__CreditNoteStatus__c", "c2g__CreditNoteDate__c"),
+    "c2g__codaPurchaseInvoice__c": PostableKind("Payable invoice", "c2g__InvoiceStatus__c", "c2g__InvoiceDate__c"),
     "c2g__codaPurchaseCreditNote__c": PostableKind(
         "Payable credit note", "c2g__CreditNoteStatus__c", "c2g__CreditNoteDate__c"
     ),

@@ -90,8 +90,7 @@ def _foreign_key(obj: ObjectDef, name: str, value: Any) -> ForeignKey:
         raise SalesforceApiError(
             400,
             "INVALID_FIELD",
-            f"{relation.relationship} must name exactly one external id field of {relation.to} "
-            "with a text value",
+            f"{relation.relationship} must name exactly one external id field of {relation.to} with a text value",
             [relation.name],
         )
     return ForeignKey(field=relation, external_id_field=keys[0], value=value[keys[0]])
