@@ -286,7 +286,7 @@ def _explain(soql: str, error: UnexpectedInput) -> SoqlError:
         hint = ": string values take single quotes" if char == '"' else ""
         return malformed(f"unexpected character: '{char}'{hint}", at)
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        return malformed("unexpected end of query: the statement is incomplete", at)
+        return malformed("unexpected end of query: the statement is incomplete", _end_of(soql))
     assert isinstance(error, UnexpectedToken)
     token = error.token
     hint = ""
@@ -295,6 +295,12 @@ def _explain(soql: str, error: UnexpectedInput) -> SoqlError:
     elif token.type == "LPAR":
         hint = ": functions are not supported by the local org here"
     return malformed(f"unexpected token: '{token}'{hint}", at)
+
+
+def _end_of(soql: str) -> nodes.Position:
+    text = soql.rstrip()
+    lines = text.split("\n")
+    return nodes.Position(row=len(lines), column=len(lines[-1]) + 1)
 
 
 def _unsupported_keyword_before(soql: str, error_pos: int | None) -> tuple[str, nodes.Position] | None:

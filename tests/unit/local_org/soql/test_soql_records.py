@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import Run
+from collections.abc import Callable
 
+from oim_local.org.soql import QueryResult
+
+Run = Callable[..., QueryResult]  # the `run` fixture: execute SOQL against the fixture org
+Insert = Callable[..., str]  # the `insert` fixture: add a row, get its Id
 URL = "/services/data/v59.0/sobjects/"
 
 
