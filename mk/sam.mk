@@ -1,0 +1,26 @@
+# SAM template: validate, build and smoke-test the built artefacts (included by the Makefile,
+# which defines VENV, BIN, STAMP and TEST_CHECKS and puts the venv's bin first on PATH).
+
+SAM_TEMPLATE := template.yaml
+SAM_BUILD_DIR := .aws-sam/build
+# Serverless best-practice rules for cfn-lint (tracing, DLQs, log retention, API logging and
+# throttling, ...); installed here until pyproject.toml pins it in the dev extras.
+CFN_LINT_SERVERLESS := cfn-lint-serverless==0.3.6
+CFN_LINT_STRICT := --append-rules cfn_lint_serverless.rules --include-checks I
+
+TEST_CHECKS += validate build smoke
+
+$(VENV)/.cfn-lint-serverless: $(STAMP)
+	@$(BIN)/python -c 'import cfn_lint_serverless' 2>/dev/null || $(BIN)/python -m pip install --quiet '$(CFN_LINT_SERVERLESS)'
+	@touch $@
+
+validate: $(STAMP) $(VENV)/.cfn-lint-serverless
+	$(BIN)/sam validate --lint --template-file $(SAM_TEMPLATE)
+	$(BIN)/cfn-lint $(CFN_LINT_STRICT) -- $(SAM_TEMPLATE)
+
+build: $(STAMP)
+	$(BIN)/sam build --cached --parallel --template-file $(SAM_TEMPLATE)
+
+# Import every built function and every module of the built layer with the built artefacts only.
+smoke: build
+	$(BIN)/python mk/sam_smoke.py $(SAM_BUILD_DIR)
