@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return {"statusCode": 501, "body": '{"error": "NOT_IMPLEMENTED", "message": "admin is not implemented yet"}'}
+    message = "admin is not implemented yet"
+    return {"statusCode": 501, "body": json.dumps({"error": "NOT_IMPLEMENTED", "message": message})}

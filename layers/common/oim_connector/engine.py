@@ -63,6 +63,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
         if not flow_settings.create_when and flow_settings.custom_criteria_field:
             extra.append(eq(flow_settings.custom_criteria_field, True))
     rules = flow.rules(ctx.settings)
+    requests_before = ctx.org.usage().requests_made
     reference = None
     try:
         for batch, missing in _batches(request, flow, ctx, extra):
@@ -84,7 +85,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                 break
     except DailyLimitReachedError as error:
         report.stopped_reason = error.message
-    report.api_requests = ctx.org.usage().requests_made
+    report.api_requests = ctx.org.usage().requests_made - requests_before
     return report
 
 

@@ -1,0 +1,141 @@
+"""The connector's application service: what each trigger asks for, in one place.
+
+Triggers parse events into calls on this service; it builds run requests, runs the
+engine, and hands long runs to the jobs queue. Dependencies come in through ``Services``
+so the command line, tests and Lambda wire the same code to different adapters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from oim_connector.engine import RunContext, run_flow
+from oim_connector.errors import BadRequestError, ConfigurationError, NotFoundError
+from oim_connector.flows.registry import document_flow
+from oim_connector.jobs import Job, JobMessage, JobQueue, JobStatus, JobStore
+from oim_connector.model.flows import FlowId
+from oim_connector.model.report import RunReport
+from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.org.port import OrgPort
+from oim_connector.settings_store import SettingsStore
+
+MAX_CONTINUATIONS = 10_000
+
+
+@dataclass
+class Services:
+    org: Callable[[], OrgPort]
+    settings: SettingsStore
+    jobs: JobStore | None = None
+    queue: JobQueue | None = None
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    sync_list_limit: int = 50
+    max_list_ids: int = 5000
+    safety_margin_seconds: float = 60.0
+    batch_size: int = 500
+
+
+@dataclass(frozen=True)
+class Accepted:
+    job: Job
+
+
+class ConnectorService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    # -- runs --------------------------------------------------------------------------------
+    def run(self, request: RunRequest, remaining_seconds: Callable[[], float] | None = None) -> RunReport:
+        settings = self.services.settings.load()
+        ctx = RunContext(
+            org=self.services.org(),
+            settings=settings,
+            today=self.services.clock().date(),
+            batch_size=self.services.batch_size,
+            remaining_seconds=remaining_seconds,
+            min_seconds_per_batch=self.services.safety_margin_seconds,
+            fetch_document_names=request.trigger in (TriggerKind.RECORD, TriggerKind.LIST, TriggerKind.CLI),
+        )
+        return run_flow(request, document_flow(request.flow), ctx)
+
+    def record_action(self, flow: FlowId, record_id: str) -> RunReport:
+        return self.run(RunRequest(flow=flow, trigger=TriggerKind.RECORD, run_id=_run_id(), record_ids=(record_id,)))
+
+    def list_action(self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool) -> RunReport | Accepted:
+        count = len(record_ids or ())
+        if count > self.services.max_list_ids:
+            raise BadRequestError(
+                f"{count} records were selected; at most {self.services.max_list_ids} are accepted per request: "
+                "select fewer records or use 'all eligible'"
+            )
+        if not all_eligible and count <= self.services.sync_list_limit:
+            request = RunRequest(
+                flow=flow, trigger=TriggerKind.LIST, run_id=_run_id(), record_ids=tuple(record_ids or ())
+            )
+            return self.run(request)
+        jobs, queue = self._async_ports()
+        job_id = _run_id()
+        job = jobs.create(job_id, flow)
+        queue.send(JobMessage(job_id=job_id, flow=flow, record_ids=list(record_ids) if record_ids else None,
+                              all_eligible=all_eligible))  # fmt: skip
+        return Accepted(job)
+
+    def job_status(self, job_id: str) -> Job:
+        jobs, _ = self._async_ports()
+        job = jobs.get(job_id)
+        if job is None:
+            raise NotFoundError(f"No job {job_id[:100]} exists (jobs are kept for 14 days)")
+        return job
+
+    def run_job(self, message: JobMessage, remaining_seconds: Callable[[], float] | None) -> RunReport:
+        """Run a queued job; an "all eligible" run hands a checkpoint to the next message."""
+        jobs, queue = self._async_ports()
+        jobs.update(message.job_id, JobStatus.RUNNING, continuations=message.continuation)
+        request = RunRequest(
+            flow=message.flow,
+            trigger=TriggerKind(message.trigger) if message.trigger in TriggerKind else TriggerKind.JOB,
+            run_id=f"{message.job_id}:{message.continuation}",
+            record_ids=tuple(message.record_ids) if message.record_ids else None,
+            all_eligible=message.all_eligible,
+            after_id=message.after_id,
+        )
+        report = self.run(request, remaining_seconds)
+        if report.checkpoint and message.continuation < MAX_CONTINUATIONS:
+            queue.send(message.model_copy(update={"after_id": report.checkpoint,
+                                                  "continuation": message.continuation + 1}))  # fmt: skip
+            jobs.update(message.job_id, JobStatus.RUNNING, report.to_json_dict(), message.continuation + 1)
+        else:
+            status = JobStatus.SUCCEEDED if not report.stopped_reason else JobStatus.FAILED
+            jobs.update(message.job_id, status, report.to_json_dict(), message.continuation)
+        return report
+
+    def scheduled(self, flow: FlowId, run_key: str, remaining_seconds: Callable[[], float] | None) -> RunReport:
+        request = RunRequest(flow=flow, trigger=TriggerKind.SCHEDULE, run_id=run_key, all_eligible=True)
+        report = self.run(request, remaining_seconds)
+        if report.checkpoint:
+            self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE)
+        return report
+
+    def oim_event(self, flow: FlowId, record_id: str, event: str) -> RunReport:
+        request = RunRequest(flow=flow, trigger=TriggerKind.EVENT, run_id=_run_id(), record_ids=(record_id,),
+                             event=event)  # fmt: skip
+        return self.run(request)
+
+    def _continue_later(self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind) -> None:
+        jobs, queue = self._async_ports()
+        job_id = f"{run_key}-{uuid.uuid4().hex[:8]}"
+        jobs.create(job_id, flow)
+        queue.send(JobMessage(job_id=job_id, flow=flow, trigger=trigger.value, all_eligible=True, after_id=after_id,
+                              continuation=1))  # fmt: skip
+
+    def _async_ports(self) -> tuple[JobStore, JobQueue]:
+        if self.services.jobs is None or self.services.queue is None:
+            raise ConfigurationError("Background jobs need JOBS_TABLE and JOBS_QUEUE_URL in the function's environment")
+        return self.services.jobs, self.services.queue
+
+
+def _run_id() -> str:
+    return uuid.uuid4().hex

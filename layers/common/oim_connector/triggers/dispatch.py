@@ -1,0 +1,73 @@
+"""Which trigger an event came from, and the one call into the service that answers it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from oim_connector.errors import BadRequestError
+from oim_connector.model.flows import FlowId
+from oim_connector.model.report import RunReport
+from oim_connector.observability import logger, metrics
+from oim_connector.triggers.api import build_api
+from oim_connector.triggers.events import is_eventbridge, is_schedule, parse_oim_event, parse_schedule
+from oim_connector.triggers.idempotency import once
+from oim_connector.triggers.jobs_queue import handle_jobs, is_sqs
+from oim_connector.wiring import service
+
+
+def _remaining(context: Any) -> Any:
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return None
+    return lambda: float(context.get_remaining_time_in_millis()) / 1000
+
+
+def record_metrics(report: dict[str, Any]) -> None:
+    counts = report.get("counts", {})
+    metrics.add_metric(name="DocumentsCreated", unit=MetricUnit.Count, value=counts.get("created", 0))
+    metrics.add_metric(name="DocumentsSkipped", unit=MetricUnit.Count, value=counts.get("skipped", 0))
+    metrics.add_metric(name="DocumentsFailed", unit=MetricUnit.Count, value=counts.get("failed", 0))
+    metrics.add_metric(name="SalesforceApiRequests", unit=MetricUnit.Count, value=report.get("apiRequests", 0))
+
+
+def _log_report(report: RunReport) -> dict[str, Any]:
+    answer = report.to_json_dict()
+    logger.info("run finished", extra={"flow": report.flow, "trigger": report.trigger,
+                                       "counts": report.counts.model_dump(), "api_requests": report.api_requests,
+                                       "stopped_reason": report.stopped_reason})  # fmt: skip
+    record_metrics(answer)
+    return answer
+
+
+def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise BadRequestError("The event is not a JSON object")
+    metrics.add_dimension(name="Flow", value=flow.value)
+    if is_sqs(event):
+        return handle_jobs(event, context, flow, service)
+    if "httpMethod" in event and "requestContext" in event:
+        logger.set_correlation_id(event["requestContext"].get("requestId"))
+        answer: dict[str, Any] = build_api(flow, service).resolve(event, context)
+        return answer
+    if is_schedule(event):
+        schedule = parse_schedule(event)
+        if schedule.flow != flow:
+            raise BadRequestError(f"a {schedule.flow.value} schedule reached the {flow.value} function")
+        run_key = f"{schedule.scheduleName}@{schedule.scheduledTime}"
+        logger.set_correlation_id(run_key)
+        return once({"schedule": run_key},
+                    lambda: _log_report(service().scheduled(flow, run_key, _remaining(context))),
+                    context, expires_after_seconds=24 * 3600)  # fmt: skip
+    if is_eventbridge(event):
+        oim_event = parse_oim_event(event)
+        if oim_event.payload.flow != flow:
+            raise BadRequestError(f"a {oim_event.payload.flow.value} event reached the {flow.value} function")
+        logger.set_correlation_id(oim_event.id)
+        payload = oim_event.payload
+        return once({"event": oim_event.id},
+                    lambda: _log_report(service().oim_event(flow, payload.record_id, payload.event)),
+                    context)  # fmt: skip
+    raise BadRequestError(
+        "Unrecognised event: expected an API Gateway request, an SQS batch, a schedule or an OIM event"
+    )

@@ -1,0 +1,73 @@
+"""EventBridge: Scheduler runs and OIM events relayed from Salesforce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from oim_connector.errors import BadRequestError
+from oim_connector.ids import RecordId
+from oim_connector.model.api import describe_validation_error
+from oim_connector.model.flows import FlowId
+
+OIM_EVENT_TYPE = "SCMFFA__OIM_Document_Event__e"
+OIM_EVENT_NAMES = frozenset({
+    "shipment-completed", "drop-ship-billed", "invoice-credited", "invoice-voided", "voucher-matched",
+    "voucher-credited", "perpetual-record-created",
+})  # fmt: skip
+
+
+class ScheduleInput(BaseModel):
+    """The target input an EventBridge Scheduler schedule sends (set by the admin API)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: FlowId
+    trigger: str = Field(pattern="^schedule$")
+    scheduleName: str = Field(min_length=1, max_length=200)
+    scheduledTime: str = Field(min_length=1, max_length=40)
+
+
+class OimEventPayload(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    flow: FlowId = Field(alias="SCMFFA__Flow__c")
+    event: str = Field(alias="SCMFFA__Event__c", max_length=80)
+    record_id: RecordId = Field(alias="SCMFFA__Record_Id__c")
+
+
+class OimEvent(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str
+    source: str
+    detail_type: str = Field(alias="detail-type")
+    payload: OimEventPayload
+
+
+def is_schedule(event: dict[str, Any]) -> bool:
+    return event.get("trigger") == "schedule"
+
+
+def is_eventbridge(event: dict[str, Any]) -> bool:
+    return "detail-type" in event and "source" in event
+
+
+def parse_schedule(event: dict[str, Any]) -> ScheduleInput:
+    try:
+        return ScheduleInput.model_validate(event)
+    except ValidationError as error:
+        raise BadRequestError(describe_validation_error(error)) from None
+
+
+def parse_oim_event(event: dict[str, Any]) -> OimEvent:
+    detail_type = event.get("detail-type")
+    if detail_type != OIM_EVENT_TYPE:
+        raise BadRequestError(f"Events of type '{str(detail_type)[:80]}' are not for this connector")
+    detail = event.get("detail") or {}
+    payload = detail.get("payload") if isinstance(detail, dict) else None
+    try:
+        return OimEvent.model_validate({**event, "payload": payload})
+    except ValidationError as error:
+        raise BadRequestError(describe_validation_error(error)) from None

@@ -1,0 +1,60 @@
+"""Builds the service from the function's environment: Secrets Manager, SSM, DynamoDB, SQS.
+
+Cached per execution environment so the Salesforce session and clients survive between
+invocations; ``reset()`` forgets them (tests, and after a credentials rotation).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from oim_connector.config import environment
+from oim_connector.errors import ConfigurationError
+from oim_connector.jobs import DynamoJobStore, SqsJobQueue
+from oim_connector.org.adapter import SalesforceOrg
+from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.service import ConnectorService, Services
+from oim_connector.settings_store import SsmSettingsStore
+
+
+@cache
+def salesforce_org() -> SalesforceOrg:
+    from aws_lambda_powertools.utilities import parameters
+    from pydantic import ValidationError
+
+    arn = environment().SALESFORCE_SECRET_ARN
+    try:
+        secret = parameters.get_secret(arn, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        raise ConfigurationError("The Salesforce secret could not be read: check SALESFORCE_SECRET_ARN") from None
+    try:
+        credentials = SalesforceCredentials.model_validate(secret)
+    except ValidationError as error:
+        fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in error.errors())
+        raise ConfigurationError(f"The Salesforce secret is incomplete or invalid ({fields})") from None
+    return SalesforceOrg(credentials)
+
+
+@cache
+def service() -> ConnectorService:
+    env = environment()
+    return ConnectorService(
+        Services(
+            org=salesforce_org,
+            settings=SsmSettingsStore(env.SETTINGS_PARAMETER),
+            jobs=DynamoJobStore(env.JOBS_TABLE) if env.JOBS_TABLE else None,
+            queue=SqsJobQueue(env.JOBS_QUEUE_URL) if env.JOBS_QUEUE_URL else None,
+            sync_list_limit=env.SYNC_LIST_LIMIT,
+            max_list_ids=env.MAX_LIST_IDS,
+            safety_margin_seconds=env.SAFETY_MARGIN_SECONDS,
+        )
+    )
+
+
+def reset() -> None:
+    environment.cache_clear()
+    salesforce_org.cache_clear()
+    service.cache_clear()
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
