@@ -168,7 +168,10 @@ def _order_by(scope: Scope, items: tuple[nodes.OrderItem, ...]) -> str:
         refuse_long_text(resolved, "sorted")
         if resolved.field.type == "multipicklist":
             raise SoqlError("INVALID_FIELD", f"field '{resolved.label}' can not be sorted in a query call")
-        term = resolved.sql + (" COLLATE NOCASE" if resolved.field.type in TEXT_TYPES else "")
+        if resolved.field.type == "boolean":
+            term = f"coalesce({resolved.sql}, 0)"  # an empty checkbox sorts as false
+        else:
+            term = resolved.sql + (" COLLATE NOCASE" if resolved.field.type in TEXT_TYPES else "")
         term += " DESC" if item.descending else " ASC"
         if item.nulls_first is not None:
             term += " NULLS FIRST" if item.nulls_first else " NULLS LAST"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from oim_local.org.soql import QueryResult
@@ -116,6 +117,8 @@ def test_ids_match_in_15_and_18_character_forms(run: Run, org: dict[str, str]) -
         ("CreatedDate > 2026-11-25T10:00:00Z", ["INV-000003"]),
         ("CreatedDate >= 2026-11-25T10:00:00Z", ["INV-000002", "INV-000003"]),
         ("CreatedDate = 2026-11-25T12:00:00+02:00", ["INV-000002"]),  # 10:00 UTC
+        ("CreatedDate = 2026-11-25T12:00:00+0200", ["INV-000002"]),
+        ("CreatedDate = 2026-11-25T10:00:00.000Z", ["INV-000002"]),
         ("CreatedDate < 2026-11-25T05:00:00-05:00", ["INV-000001"]),  # 10:00 UTC itself is not before
         ("CreatedDate < 2026-11-25T05:00:01-05:00", ["INV-000001", "INV-000002"]),
     ],
@@ -124,11 +127,18 @@ def test_date_and_datetime_literals(run: Run, org: dict[str, str], where: str, e
     assert names(run, where) == expected
 
 
-def test_today_defaults_to_the_current_utc_day(run: Run, org: dict[str, str]) -> None:
-    # The fixture's invoicings are dated 2026; only a run on that day would see them as TODAY.
-    result = run("SELECT COUNT() FROM SCMC__Invoicing__c WHERE SCMC__Invoice_Date__c = TODAY", today=None)
+def test_today_defaults_to_the_current_utc_day(run: Run, insert: Insert) -> None:
+    insert("SCMC__Invoicing__c", Name="INV-TODAY", SCMC__Invoice_Date__c=datetime.now(UTC).date().isoformat())
 
-    assert result.total_size in (0, 1)
+    assert names(run, "SCMC__Invoice_Date__c = TODAY", today=None) == ["INV-TODAY"]
+
+
+def test_relationship_names_without_the_r_suffix(run: Run, insert: Insert, org: dict[str, str]) -> None:
+    line_object = "SCMC__Invoice_Line_Item__c"
+    record_type = insert("RecordType", Name="Freight", DeveloperName="Freight", SobjectType=line_object)
+    insert("SCMC__Invoice_Line_Item__c", Name="INVL-0000009", SCMC__Invoicing__c=org["inv1"], RecordTypeId=record_type)
+
+    assert names(run, "RecordType.DeveloperName = 'freight'", "SCMC__Invoice_Line_Item__c") == ["INVL-0000009"]
 
 
 def test_semi_join_and_anti_join(run: Run, org: dict[str, str]) -> None:

@@ -198,3 +198,12 @@ def test_alias_and_object_name_prefixes_are_accepted(run: Run, org: dict[str, st
 
     assert result.records[0]["Name"] == "INV-000001"
     assert result.records[0]["Id"] == org["inv1"]
+
+
+def test_order_by_checkbox_treats_empty_as_false(run: Run, insert: Insert, org: dict[str, str]) -> None:
+    insert("SCMC__Invoicing__c", Name="INV-000000", SCMC__Proforma__c=None)
+
+    result = run("SELECT Name, SCMC__Proforma__c FROM SCMC__Invoicing__c ORDER BY SCMC__Proforma__c DESC, Name")
+
+    assert [r["Name"] for r in result.records] == ["INV-000002", "INV-000000", "INV-000001", "INV-000003"]
+    assert result.records[1]["SCMC__Proforma__c"] is False
