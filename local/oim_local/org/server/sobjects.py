@@ -134,7 +134,15 @@ def _by_external_id(
     sobject, field_name = target.sobject, target.external_field or ""
     value = target.external_value or ""
     if method == "PATCH":
-        record_id, created = upsert(context, sobject, field_name, value, body)
+        try:
+            record_id, created = upsert(context, sobject, field_name, value, body)
+        except SalesforceApiError as error:
+            if error.status != 300:
+                raise
+            # Salesforce answers 300 with the urls of the records that match.
+            return ApiResponse(
+                300, [context.record_url(sobject, match) for match in _matches(context, sobject, field_name, value)]
+            )
         return upsert_response(record_id, created)
     if method == "POST":
         # POST by external id only inserts: an existing match is a duplicate, not an update.
