@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal, Self
@@ -82,11 +83,15 @@ def autonumber_name(display_format: str, number: int) -> str:
 def expected_name(sobject: str, position: int) -> str | None:
     """The Name of the ``position``-th record (from 1) of ``sobject`` in a fresh org, when it
     is an autonumber; None when the data set sets the Name itself."""
+    display_format = _autonumber_format(sobject)
+    return autonumber_name(display_format, position) if display_format else None
+
+
+@cache
+def _autonumber_format(sobject: str) -> str | None:
     obj = load_schema().object(sobject)
     name = obj.field("Name") if obj else None
-    if name is None or name.type != "autonumber" or name.format is None:
-        return None
-    return autonumber_name(name.format, position)
+    return name.format if name is not None and name.type == "autonumber" else None
 
 
 def read_manifest(path: Path) -> Manifest:
