@@ -40,6 +40,8 @@ class RunContext:
     remaining_seconds: Callable[[], float] | None = None
     min_seconds_per_batch: float = 60.0
     fetch_document_names: bool = True
+    # Called after each batch with the report so far (the command line's progress bar).
+    progress: Callable[[RunReport], None] | None = None
 
 
 @dataclass
@@ -79,6 +81,8 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                 reference = flow.load_reference(ctx.org)
             mapped = [flow.map(r, ref=reference, settings=ctx.settings, rules=rules, today=ctx.today) for r in batch]
             _process(mapped, flow, ctx, report, request)
+            if ctx.progress is not None:
+                ctx.progress(report)
             if request.all_eligible and _out_of_time(ctx):
                 report.checkpoint = str(batch[-1]["Id"])
                 report.stopped_reason = "time budget reached: a continuation carries on from the checkpoint"

@@ -48,7 +48,12 @@ class ConnectorService:
         self.services = services
 
     # -- runs --------------------------------------------------------------------------------
-    def run(self, request: RunRequest, remaining_seconds: Callable[[], float] | None = None) -> RunReport:
+    def run(
+        self,
+        request: RunRequest,
+        remaining_seconds: Callable[[], float] | None = None,
+        progress: Callable[[RunReport], None] | None = None,
+    ) -> RunReport:
         settings = self.services.settings.load()
         ctx = RunContext(
             org=self.services.org(),
@@ -58,6 +63,7 @@ class ConnectorService:
             remaining_seconds=remaining_seconds,
             min_seconds_per_batch=self.services.safety_margin_seconds,
             fetch_document_names=request.trigger in (TriggerKind.RECORD, TriggerKind.LIST, TriggerKind.CLI),
+            progress=progress,
         )
         return run_flow(request, document_flow(request.flow), ctx)
 

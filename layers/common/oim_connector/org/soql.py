@@ -41,10 +41,12 @@ def literal(value: SoqlValue) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, float | Decimal):
+        # Fixed notation: SOQL has no exponent form (1e-05 would be a malformed query).
+        text = format(Decimal(str(value)), "f")
+        return text
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise UnsafeSoqlError("datetime literals must be timezone-aware")

@@ -13,6 +13,7 @@ from oim_connector.model.flows import FlowId, parse_flow
 from oim_connector.observability import logger
 from oim_connector.service import Accepted, ConnectorService
 from oim_connector.triggers.idempotency import once
+from oim_connector.triggers.metrics import record_metrics
 
 
 def _error(status: int, code: str, message: str) -> Response[Any]:
@@ -44,6 +45,7 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
         answer = once(idempotency_key("record", payload),
                       lambda: service().record_action(target, body.recordId).to_json_dict(),
                       app.lambda_context)  # fmt: skip
+        record_metrics(answer)
         return Response(200, content_types.APPLICATION_JSON, answer)
 
     @app.post("/flows/<path_flow>/list")
@@ -66,6 +68,8 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
             return {"status": 200, "body": result.to_json_dict()}  # fmt: skip
 
         answer = once(idempotency_key("list", payload), work, app.lambda_context)
+        if answer["status"] == 200:
+            record_metrics(answer["body"])
         return Response(answer["status"], content_types.APPLICATION_JSON, answer["body"])
 
     def job(job_id: str) -> Response[Any]:

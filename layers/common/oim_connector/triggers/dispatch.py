@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-
 from oim_connector.errors import BadRequestError
 from oim_connector.model.flows import FlowId
 from oim_connector.model.report import RunReport
@@ -14,6 +12,7 @@ from oim_connector.triggers.api import build_api
 from oim_connector.triggers.events import is_eventbridge, is_schedule, parse_oim_event, parse_schedule
 from oim_connector.triggers.idempotency import once
 from oim_connector.triggers.jobs_queue import handle_jobs, is_sqs
+from oim_connector.triggers.metrics import record_metrics
 from oim_connector.wiring import service
 
 
@@ -21,14 +20,6 @@ def _remaining(context: Any) -> Any:
     if context is None or not hasattr(context, "get_remaining_time_in_millis"):
         return None
     return lambda: float(context.get_remaining_time_in_millis()) / 1000
-
-
-def record_metrics(report: dict[str, Any]) -> None:
-    counts = report.get("counts", {})
-    metrics.add_metric(name="DocumentsCreated", unit=MetricUnit.Count, value=counts.get("created", 0))
-    metrics.add_metric(name="DocumentsSkipped", unit=MetricUnit.Count, value=counts.get("skipped", 0))
-    metrics.add_metric(name="DocumentsFailed", unit=MetricUnit.Count, value=counts.get("failed", 0))
-    metrics.add_metric(name="SalesforceApiRequests", unit=MetricUnit.Count, value=report.get("apiRequests", 0))
 
 
 def _log_report(report: RunReport) -> dict[str, Any]:

@@ -1,0 +1,121 @@
+"""``oim-connector run FLOW``: run a flow against the local org or a real one, print the report."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from oim_connector.errors import ConnectorError
+from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
+from oim_connector.model.report import RunReport
+from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.model.settings import ConnectorSettings
+from oim_connector.org.adapter import SalesforceOrg
+from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.service import ConnectorService, Services
+from oim_connector.settings_store import StaticSettingsStore, parse_settings
+
+from oim_local.report.table import render_report
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a flow and print its report",
+        description="Run a document flow against the local org (started for the run) or a real org.",
+    )
+    parser.add_argument("flow", choices=[f.value for f in DOCUMENT_FLOWS])
+    selection = parser.add_mutually_exclusive_group(required=True)
+    selection.add_argument("--ids", nargs="+", metavar="ID", help="source record ids")
+    selection.add_argument("--all-eligible", action="store_true", help="every eligible source record")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--db", type=Path, help="local org database (see 'oim-connector org load')")
+    target.add_argument(
+        "--instance-url",
+        help="a real org; credentials from SALESFORCE_AUTH (token|client_credentials|jwt), SALESFORCE_ACCESS_TOKEN, "
+        "SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_USERNAME, SALESFORCE_PRIVATE_KEY_FILE, "
+        "SALESFORCE_LOGIN_URL",
+    )
+    parser.add_argument("--settings", type=Path, help="connector settings JSON (default: the defaults)")
+    parser.add_argument("--dry-run", action="store_true", help="map and report what would be created; write nothing")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = parse_settings(args.settings.read_text(encoding="utf-8")) if args.settings else ConnectorSettings()
+    request = RunRequest(
+        flow=FlowId(args.flow),
+        trigger=TriggerKind.CLI,
+        run_id=uuid.uuid4().hex,
+        record_ids=tuple(args.ids) if args.ids else None,
+        all_eligible=bool(args.all_eligible),
+        dry_run=bool(args.dry_run),
+    )
+    try:
+        with _org(args) as org:
+            service = ConnectorService(Services(org=lambda: org, settings=StaticSettingsStore(settings)))
+            report = service.run(request, progress=_progress() if sys.stderr.isatty() and not args.json else None)
+    except ConnectorError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    if sys.stderr.isatty() and not args.json:
+        print(file=sys.stderr)
+    payload = report.to_json_dict()
+    print(json.dumps(payload, indent=2) if args.json else render_report(payload))
+    return 0 if report.counts.failed == 0 else 3
+
+
+@contextlib.contextmanager
+def _org(args: argparse.Namespace) -> Iterator[SalesforceOrg]:
+    if args.instance_url:
+        yield SalesforceOrg(_credentials_from_environment(args.instance_url))
+        return
+    from oim_local.org.runtime import start_local_org
+    from oim_local.runner.environment import salesforce_secret_for
+
+    if not args.db.exists():
+        raise SystemExit(
+            f"error: {args.db} does not exist: load data first with 'oim-connector org load PLAN --db FILE'"
+        )
+    with start_local_org(args.db) as org:
+        yield SalesforceOrg(SalesforceCredentials.model_validate(salesforce_secret_for(org)))
+
+
+def _credentials_from_environment(instance_url: str) -> SalesforceCredentials:
+    env = os.environ
+    data: dict[str, Any] = {"auth": env.get("SALESFORCE_AUTH", "token"), "instance_url": instance_url}
+    mapping = {
+        "SALESFORCE_ACCESS_TOKEN": "access_token",
+        "SALESFORCE_CLIENT_ID": "client_id",
+        "SALESFORCE_CLIENT_SECRET": "client_secret",
+        "SALESFORCE_USERNAME": "username",
+        "SALESFORCE_LOGIN_URL": "login_url",
+    }
+    for variable, key in mapping.items():
+        if env.get(variable):
+            data[key] = env[variable]
+    if env.get("SALESFORCE_PRIVATE_KEY_FILE"):
+        data["private_key"] = Path(env["SALESFORCE_PRIVATE_KEY_FILE"]).read_text(encoding="utf-8")
+    try:
+        return SalesforceCredentials.model_validate(data)
+    except ValueError as error:
+        raise SystemExit(f"error: Salesforce credentials are incomplete: {error}") from None
+
+
+def _progress() -> Any:
+    def show(report: RunReport) -> None:
+        counts = report.counts
+        done = counts.created + counts.updated + counts.skipped + counts.failed + counts.would_create
+        bar = "#" * min(40, done // 25)
+        print(f"\r[{bar:<40}] {done} records  ({counts.created} created, {counts.failed} failed)",
+              end="", file=sys.stderr, flush=True)  # fmt: skip
+
+    return show

@@ -1,0 +1,1 @@
+"""Printing run reports for people: a readable table, or JSON for machines."""

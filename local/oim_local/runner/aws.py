@@ -1,0 +1,76 @@
+"""The AWS side of a local run, in moto: the secret, the settings parameter, tables, queues.
+
+Tables are created from the key schemas in template.yaml, so local runs and tests use
+the same shapes as the deployed stack.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+from oim_local.runner.handlers import PROJECT_ROOT
+
+REGION = "eu-west-1"
+SECRET_NAME = "oim-connector/salesforce"  # noqa: S105 - a name, not a secret
+SETTINGS_PARAMETER = "/oim-connector/settings"
+IDEMPOTENCY_TABLE = "oim-connector-idempotency"
+JOBS_TABLE = "oim-connector-jobs"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation's short tags (!Ref, !Sub...) as plain values."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_CfnLoader.add_multi_constructor("!", _any_tag)
+
+
+def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
+    data = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    resources: dict[str, Any] = data.get("Resources", {})
+    return resources
+
+
+def _table_shape(logical_id: str) -> dict[str, Any]:
+    properties = template_resources()[logical_id]["Properties"]
+    return {"KeySchema": properties["KeySchema"], "AttributeDefinitions": properties["AttributeDefinitions"]}
+
+
+@dataclass(frozen=True)
+class LocalAwsResources:
+    secret_arn: str
+    settings_parameter: str
+    idempotency_table: str
+    jobs_table: str
+    jobs_queues: dict[str, str]  # flow id -> queue URL
+
+
+def create_resources(salesforce_secret: dict[str, Any], flows: list[str]) -> LocalAwsResources:
+    """Create everything the functions need; call inside moto's ``mock_aws``."""
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    secret_arn = secrets.create_secret(Name=SECRET_NAME, SecretString=json.dumps(salesforce_secret))["ARN"]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for name, logical_id in ((IDEMPOTENCY_TABLE, "IdempotencyTable"), (JOBS_TABLE, "JobsTable")):
+        dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **_table_shape(logical_id))
+    sqs = boto3.client("sqs", region_name=REGION)
+    queues = {flow: sqs.create_queue(QueueName=f"oim-connector-{flow}-jobs")["QueueUrl"] for flow in flows}
+    return LocalAwsResources(secret_arn, SETTINGS_PARAMETER, IDEMPOTENCY_TABLE, JOBS_TABLE, queues)
+
+
+def update_secret(secret_arn: str, salesforce_secret: dict[str, Any]) -> None:
+    boto3.client("secretsmanager", region_name=REGION).put_secret_value(
+        SecretId=secret_arn, SecretString=json.dumps(salesforce_secret)
+    )
