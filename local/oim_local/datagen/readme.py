@@ -71,6 +71,14 @@ machine-readable form (flow, referenceId, locator, expected outcome).
 - Expected outcomes use the run report's words: `created`, `skipped` (not eligible, nothing
   written), `failed` (refused: Export Status "Export Error" and the message in
   `SCMC__Export_Error__c`). The messages below give the gist, not the exact text.
+
+## Volume data sets
+
+`oim_local.datagen.volume.generate_volume(out_dir, sales_invoices=..., ..., invalid_share=...,
+seed=...)` (or `python -m oim_local.datagen.volume OUT_DIR --sales-invoices N ...`) writes
+the same reference data plus any number of generated documents, with a `manifest.json` of
+the same shape; `oim_local.datagen.check.check_plan(plan)` checks any data set against the
+schema without an org.
 """
 
 
