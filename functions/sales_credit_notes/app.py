@@ -1,11 +1,18 @@
-"""Lambda handler of the sales_credit_notes function (not implemented yet)."""
+"""Sales credit notes from OIM credit invoices: record and list-view actions, schedules, OIM events, jobs."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from oim_connector.model.flows import FlowId
+from oim_connector.observability import logger, metrics, tracer
+from oim_connector.triggers.dispatch import dispatch
 
+FLOW = FlowId.SALES_CREDIT_NOTES
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    message = "sales_credit_notes is not implemented yet"
-    return {"statusCode": 501, "body": json.dumps({"error": "NOT_IMPLEMENTED", "message": message})}
+    return dispatch(event, context, FLOW)

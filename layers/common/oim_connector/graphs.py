@@ -39,9 +39,9 @@ def _line_nodes(line: TargetLine, header_ref: str, index: str) -> list[GraphNode
     body: dict[str, Any] = {**line.fields, line.parent_field: ref(header_ref)}
     line_ref = f"l{index}"
     nodes = [upsert_node(line.sobject, EXTERNAL_ID_FIELD, line.external_id, line_ref, body)]
-    if line.source_link is not None:
-        link = line.source_link
-        nodes.append(update_node(link.sobject, link.record_id, f"w{index}", {link.field: ref(line_ref)}))
+    for number, link in enumerate(line.source_links):
+        link_body = {link.field: ref(line_ref), **link.extra_fields}
+        nodes.append(update_node(link.sobject, link.record_id, f"w{index}_{number}", link_body))
     return nodes
 
 

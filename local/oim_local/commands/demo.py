@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from oim_connector.flows.registry import FLOW_FACTORIES
+from oim_connector.flows.registry import implemented_flows
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.soql import Select
@@ -43,7 +43,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Loaded the sample data: {loaded.total} records into {db}", file=sys.stderr)
         settings = ConnectorSettings()
         with LocalEnvironment(db, settings=settings, sync_list_limit=500, quiet=True) as env:
-            sections = [_run_flow(env, flow) for flow in FLOW_FACTORIES]
+            sections = [_run_flow(env, flow) for flow in implemented_flows()]
     if args.json:
         print(json.dumps(sections, indent=2))
         return 0

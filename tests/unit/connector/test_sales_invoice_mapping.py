@@ -53,7 +53,7 @@ def test_closed_shipped_invoice_becomes_one_sales_invoice_in_the_oim_company_and
     assert line.fields["c2g__UnitPrice__c"] == 50
     assert line.fields["c2g__Dimension1__c"] == b.DIM1
     assert line.fields["SCMFFA__OIM_Invoice_Line__c"] == "a4B000000000001AAA"
-    assert line.source_link is not None and line.source_link.field == "SCMFFA__Sales_Invoice_Line_Item__c"
+    assert [link.field for link in line.source_links] == ["SCMFFA__Sales_Invoice_Line_Item__c"]
     assert document.total == Decimal("100.00")
 
 

@@ -58,3 +58,6 @@ class SalesInvoiceFlow(DocumentFlow):
             rules=rules,
             today=today,
         )
+
+
+FLOW = SalesInvoiceFlow()

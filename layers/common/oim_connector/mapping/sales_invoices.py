@@ -280,7 +280,7 @@ def _map_line(
         parent_field=PARENT_FIELD,
         fields=fields,
         amount=round_money(quantity * unit_price, dp),
-        source_link=SourceLink(SOURCE_LINE_OBJECT, str(line["Id"]), LINE_BACK_LINK_FIELD),
+        source_links=(SourceLink(SOURCE_LINE_OBJECT, str(line["Id"]), LINE_BACK_LINK_FIELD),),
     )
 
 

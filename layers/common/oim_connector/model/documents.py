@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,11 +14,13 @@ EXPORT_ERROR_FIELD = "SCMC__Export_Error__c"
 
 @dataclass(frozen=True)
 class SourceLink:
-    """A field on a source record that must point at the written target record."""
+    """A field on a source record that must point at the written target record, plus any
+    other fields written on that source record in the same transaction (e.g. its status)."""
 
     sobject: str
     record_id: str
     field: str
+    extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ class TargetLine:
     parent_field: str
     fields: dict[str, Any]
     amount: Decimal
-    source_link: SourceLink | None = None
+    # Source lines that point back at this line (several when lines are summarised).
+    source_links: tuple[SourceLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class Mapped:
     skip_reason: str | None = None
     header_link: SourceLink | None = None
     # Extra fields written on the source header together with the document (e.g. status mirrors).
-    header_updates: dict[str, Any] = field(default_factory=dict)
+    header_updates: dict[str, Any] = dataclasses.field(default_factory=dict)
     lock_key: str | None = None
 
     @property
