@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "objects.yaml"
 
@@ -87,6 +87,7 @@ class ObjectDef(BaseModel):
     key_prefix: str = Field(min_length=3, max_length=3)
     conf: Confidence = "C"
     fields: dict[str, FieldDef]
+    _indexes: tuple[dict[str, FieldDef], dict[str, FieldDef]] | None = PrivateAttr(default=None)
 
     def field(self, name: str) -> FieldDef | None:
         return _lower_index(self).get(name.lower())
@@ -108,24 +109,19 @@ def _relationship_index(obj: ObjectDef) -> dict[str, FieldDef]:
     return _indexes(obj)[1]
 
 
-_INDEX_CACHE: dict[int, tuple[dict[str, FieldDef], dict[str, FieldDef]]] = {}
-
-
 def _indexes(obj: ObjectDef) -> tuple[dict[str, FieldDef], dict[str, FieldDef]]:
-    key = id(obj)
-    cached = _INDEX_CACHE.get(key)
-    if cached is None:
+    if obj._indexes is None:
         by_name = {name.lower(): f for name, f in obj.fields.items()}
         by_rel = {f.relationship.lower(): f for f in obj.fields.values() if f.relationship}
-        cached = (by_name, by_rel)
-        _INDEX_CACHE[key] = cached
-    return cached
+        obj._indexes = (by_name, by_rel)
+    return obj._indexes
 
 
 class Schema(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     objects: dict[str, ObjectDef]
+    _index: dict[str, ObjectDef] | None = PrivateAttr(default=None)
 
     def object(self, name: str) -> ObjectDef | None:
         return self._lower().get(name.lower())
@@ -149,7 +145,10 @@ class Schema(BaseModel):
         return out
 
     def _lower(self) -> dict[str, ObjectDef]:
-        return {name.lower(): o for name, o in self.objects.items()}
+        # Looked up on every request: build the case-insensitive index once per schema.
+        if self._index is None:
+            self._index = {name.lower(): o for name, o in self.objects.items()}
+        return self._index
 
 
 def _system_fields() -> dict[str, FieldDef]:

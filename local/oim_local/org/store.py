@@ -53,6 +53,8 @@ class OrgStore:
         self._conn = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL sync survives a process crash (not a power cut): enough for a stand-in org.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=10000")
         with self.transaction():
             tables.create_tables(self._conn, self.schema)
