@@ -25,6 +25,7 @@ from oim_connector.mapping.rules import (
     parse_date,
     skip_reason,
 )
+from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_total
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, SalesInvoiceSettings
 
@@ -37,7 +38,6 @@ LINE_OBJECT = "c2g__codaInvoiceLineItem__c"
 PARENT_FIELD = "c2g__Invoice__c"
 BACK_LINK_FIELD = "SCMFFA__Sales_Invoice__c"
 LINE_BACK_LINK_FIELD = "SCMFFA__Sales_Invoice_Line_Item__c"
-TAX_LINE_TYPE = "Tax"
 DEPOSIT_LINE_TYPE = "Deposit"
 SHIPMENT_COMPLETE = "Shipment complete"
 
@@ -200,9 +200,10 @@ def _map(
     if line_errors:
         raise MappingError("; ".join(line_errors))
 
-    tax_total = _tax_total(invoice, settings, tax_from_lines, dp)
-    if tax_total != 0:
-        lines.append(_tax_line(source_id, name, tax_total, ref))
+    total_tax = tax_total(invoice.get("SCMC__Total_Tax__c"), tax_from_lines, settings.tax_source, dp)
+    if total_tax != 0:
+        lines.append(tax_line(sobject=LINE_OBJECT, parent_field=PARENT_FIELD, header_external_id=external_id(source_id),
+                              record_label=f"Invoice {name}", total=total_tax, ref=ref))  # fmt: skip
 
     documents = assemble_documents(
         sobject=HEADER_OBJECT,
@@ -306,34 +307,3 @@ def _product(line: Mapping[str, Any], line_type: str, ref: ReferenceData, settin
             "OIM Line Type to Product Mappings"
         )
     return product
-
-
-def _tax_total(invoice: Mapping[str, Any], settings: SalesInvoiceSettings, from_lines: Decimal, dp: int) -> Decimal:
-    header_total = to_decimal(invoice.get("SCMC__Total_Tax__c"))
-    if settings.tax_source == "header_total" and header_total is not None:
-        return round_money(header_total, dp)
-    return round_money(from_lines, dp)
-
-
-def _tax_line(source_id: str, name: str, tax_total: Decimal, ref: ReferenceData) -> TargetLine:
-    product = ref.line_type_products.get(TAX_LINE_TYPE)
-    if not product:
-        raise MappingError(
-            f"Invoice {name} carries OIM tax of {tax_total} but no product is mapped to the OIM line type 'Tax': "
-            "add a 'Tax' OIM Line Type to Product Mapping"
-        )
-    return TargetLine(
-        sobject=LINE_OBJECT,
-        external_id=f"{PREFIX}:{source_id}:TAX",
-        parent_field=PARENT_FIELD,
-        fields={
-            "c2g__Product__c": product,
-            "c2g__Quantity__c": 1,
-            "c2g__UnitPrice__c": as_number(tax_total),
-            "c2g__DeriveUnitPriceFromProduct__c": False,
-            "c2g__DeriveTaxRate1FromCode__c": False,
-            "c2g__CalculateTaxValue1FromRate__c": False,
-            "c2g__LineDescription__c": "Tax calculated in OIM",
-        },
-        amount=tax_total,
-    )
