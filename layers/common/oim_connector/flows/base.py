@@ -12,7 +12,7 @@ from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import IN_FLIGHT_OR_DONE, effective_rules, source_paths
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import ConnectorSettings, FieldRule, FlowSettings
+from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Condition, Select, all_of, eq, not_in
 
@@ -48,7 +48,7 @@ class DocumentFlow(ABC):
 
     def selection(self, settings: ConnectorSettings, where: Condition | None, limit: int | None = None) -> Select:
         rules = self.rules(settings)
-        line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, "line"))))
+        line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, *LINE_LEVELS))))
         header_fields = tuple(dict.fromkeys((*self.header_fields, *source_paths(rules, "header"))))
         lines = Select(self.lines_relationship, line_fields, order_by=("Id",))
         return Select(self.source_object, header_fields, where=where, order_by=("Id",), limit=limit,

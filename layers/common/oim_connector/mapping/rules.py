@@ -158,8 +158,8 @@ def apply_rules(
     return values
 
 
-def source_paths(rules: Iterable[FieldRule], level: str) -> list[str]:
-    return [r.source for r in rules if r.level == level and r.source is not None]
+def source_paths(rules: Iterable[FieldRule], *levels: str) -> list[str]:
+    return [r.source for r in rules if r.level in levels and r.source is not None]
 
 
 def chunk[T](items: Sequence[T], size: int) -> list[Sequence[T]]:

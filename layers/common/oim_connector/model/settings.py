@@ -36,7 +36,11 @@ class FieldRule(_Strict):
     source: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*){0,4}$")] | None = None
     constant: str | int | float | bool | None = None
     transform: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
-    level: Literal["header", "line"] = "header"
+    # "product_line" / "expense_line": only the product or the expense lines of payable documents.
+    level: Literal["header", "line", "product_line", "expense_line"] = "header"
+
+
+LINE_LEVELS = ("line", "product_line", "expense_line")
 
 
 class FlowSettings(_Strict):
@@ -58,15 +62,39 @@ class SalesInvoiceSettings(FlowSettings):
 
 
 class SalesCreditNoteSettings(FlowSettings):
+    # [I] Where the OIM tax total is read: the credit invoice's Total Tax, else the sum of line taxes.
     tax_source: Literal["header_total", "line_sum"] = "header_total"
+    # [I] A credit line carries its credited amount. When amount / quantity has more decimals than
+    # the currency, "quantity_one" sends quantity 1 x the amount (the total stays exact to the cent);
+    # "nine_decimals" keeps the quantity and a unit price rounded to 9 decimals.
+    uneven_unit_price: Literal["quantity_one", "nine_decimals"] = "quantity_one"
+    # [I] Line dimensions: those booked on the original sales invoice line (so the credit reverses
+    # the same analysis), else the product group's; or always the product group's.
+    line_dimensions: Literal["sales_invoice_line", "product_group"] = "sales_invoice_line"
 
 
-class PayableInvoiceSettings(FlowSettings):
+class PayableLineSettings(FlowSettings):
+    """How AP voucher lines become payable product and expense lines (invoices and credit notes)."""
+
+    # [I] What makes a product line: the connector's Product Line flag on the AP voucher line, or
+    # (the legacy rule) having an item.
+    product_line_rule: Literal["flag", "item"] = "flag"
+    # [I] Product and GLA: "derive" computes them at export from the item, product group, category
+    # and PO line (the voucher line's own Product / GLA fields only when no rule applies);
+    # "line_first" takes the voucher line's fields when they are filled.
+    line_accounts: Literal["derive", "line_first"] = "derive"
+
+
+class PayableInvoiceSettings(PayableLineSettings):
     validate_while_matching: bool = False
+    # [I] Refuse a voucher whose lines do not add up to its Voucher Total (to the cent).
+    check_voucher_total: bool = True
 
 
-class PayableCreditNoteSettings(FlowSettings):
-    pass
+class PayableCreditNoteSettings(PayableLineSettings):
+    # [I] Vendor Credit Note Number: the supplier's credit number, else the voucher credit's name;
+    # "credit_number" refuses a voucher credit without one.
+    vendor_credit_note_number: Literal["credit_number_or_name", "credit_number"] = "credit_number_or_name"
 
 
 class JournalSettings(FlowSettings):
