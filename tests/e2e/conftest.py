@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from oim_connector.model.settings import ConnectorSettings
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.sample import load_sample

@@ -8,14 +8,14 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from oim_connector.errors import ConfigurationError
-from oim_connector.model.flows import FlowId
 
 
 class FunctionEnvironment(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    FLOW: FlowId | None = None
-    SALESFORCE_SECRET_ARN: str = Field(min_length=1)
+    # A document or sync flow id, or "admin" / "dlq-replay" for the operational functions.
+    FLOW: str | None = None
+    SALESFORCE_SECRET_ARN: str | None = None
     SETTINGS_PARAMETER: str = "/oim-connector/settings"
     IDEMPOTENCY_TABLE: str | None = None
     JOBS_TABLE: str | None = None
@@ -25,6 +25,10 @@ class FunctionEnvironment(BaseModel):
     MAX_LIST_IDS: int = Field(default=5000, ge=1, le=5000)
     # Stop a batch loop this many seconds before Lambda's timeout and hand over a checkpoint.
     SAFETY_MARGIN_SECONDS: float = Field(default=60.0, ge=1)
+    # Retries toward Salesforce (by error class; see org/retry.py).
+    SALESFORCE_RETRY_ATTEMPTS: int = Field(default=6, ge=1, le=20)
+    SALESFORCE_RETRY_BASE_SECONDS: float = Field(default=0.2, ge=0)
+    SALESFORCE_CONCURRENCY_BACKOFF_SECONDS: float = Field(default=5.0, ge=0)
 
 
 @cache

@@ -13,6 +13,7 @@ from oim_connector.errors import ConfigurationError
 from oim_connector.jobs import DynamoJobStore, SqsJobQueue
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.org.retry import RetryPolicy
 from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import SsmSettingsStore
 
@@ -22,7 +23,10 @@ def salesforce_org() -> SalesforceOrg:
     from aws_lambda_powertools.utilities import parameters
     from pydantic import ValidationError
 
-    arn = environment().SALESFORCE_SECRET_ARN
+    env = environment()
+    arn = env.SALESFORCE_SECRET_ARN
+    if not arn:
+        raise ConfigurationError("SALESFORCE_SECRET_ARN is not set: this function cannot reach Salesforce")
     try:
         secret = parameters.get_secret(arn, transform="json", max_age=300)
     except parameters.exceptions.GetParameterError:
@@ -32,7 +36,12 @@ def salesforce_org() -> SalesforceOrg:
     except ValidationError as error:
         fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in error.errors())
         raise ConfigurationError(f"The Salesforce secret is incomplete or invalid ({fields})") from None
-    return SalesforceOrg(credentials)
+    retry = RetryPolicy(
+        max_attempts=env.SALESFORCE_RETRY_ATTEMPTS,
+        base_delay_seconds=env.SALESFORCE_RETRY_BASE_SECONDS,
+        concurrency_delay_seconds=env.SALESFORCE_CONCURRENCY_BACKOFF_SECONDS,
+    )
+    return SalesforceOrg(credentials, retry=retry)
 
 
 @cache

@@ -61,6 +61,8 @@ class LocalEnvironment:
     sync_list_limit: int = 50
     # Keep the handlers' structured logs and metrics off the terminal (the demo's table is the output).
     quiet: bool = False
+    # Short backoffs: faults injected in tests should not make them slow.
+    retry_base_seconds: float = 0.01
     org: RunningOrg | None = field(default=None, init=False)
     resources: LocalAwsResources | None = field(default=None, init=False)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, init=False)
@@ -86,6 +88,8 @@ class LocalEnvironment:
         self._set_env("IDEMPOTENCY_TABLE", self.resources.idempotency_table)
         self._set_env("JOBS_TABLE", self.resources.jobs_table)
         self._set_env("SYNC_LIST_LIMIT", str(self.sync_list_limit))
+        self._set_env("SALESFORCE_RETRY_BASE_SECONDS", str(self.retry_base_seconds))
+        self._set_env("SALESFORCE_CONCURRENCY_BACKOFF_SECONDS", str(self.retry_base_seconds * 5))
         self._reset_wiring()
         return self
 

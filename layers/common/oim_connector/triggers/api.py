@@ -15,6 +15,8 @@ from oim_connector.service import Accepted, ConnectorService
 from oim_connector.triggers.idempotency import once
 from oim_connector.triggers.metrics import record_metrics
 
+DOUBLE_CLICK_SECONDS = 15
+
 
 def _error(status: int, code: str, message: str) -> Response[Any]:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
@@ -34,8 +36,14 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
         return requested
 
     def idempotency_key(action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        header = app.current_event.get_header_value("Idempotency-Key", case_sensitive=False)
+        header = app.current_event.headers.get("Idempotency-Key") or app.current_event.headers.get("idempotency-key")
         return {"flow": flow.value, "action": action, "payload": payload, "key": header or ""}
+
+    def window() -> int:
+        # A caller's own key is honoured for an hour (retried callouts); without one, only a
+        # double click is absorbed, so a user who fixed a refused record can press again.
+        has_key = app.current_event.headers.get("Idempotency-Key") or app.current_event.headers.get("idempotency-key")
+        return 3600 if has_key else DOUBLE_CLICK_SECONDS
 
     @app.post("/flows/<path_flow>/record")
     def record_action(path_flow: str) -> Response[Any]:
@@ -44,7 +52,7 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
         payload = {"recordId": body.recordId}
         answer = once(idempotency_key("record", payload),
                       lambda: service().record_action(target, body.recordId).to_json_dict(),
-                      app.lambda_context)  # fmt: skip
+                      app.lambda_context, expires_after_seconds=window())  # fmt: skip
         record_metrics(answer)
         return Response(200, content_types.APPLICATION_JSON, answer)
 
@@ -67,7 +75,7 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
                 }
             return {"status": 200, "body": result.to_json_dict()}  # fmt: skip
 
-        answer = once(idempotency_key("list", payload), work, app.lambda_context)
+        answer = once(idempotency_key("list", payload), work, app.lambda_context, expires_after_seconds=window())
         if answer["status"] == 200:
             record_metrics(answer["body"])
         return Response(answer["status"], content_types.APPLICATION_JSON, answer["body"])
