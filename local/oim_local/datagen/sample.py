@@ -264,8 +264,11 @@ def credit_cases() -> Iterator[Case]:
     yield _credit(
         c,
         "InvExported",
-        [d.CreditLine("InvExportedL1", 2, 50.0, f"{c}: 2 widgets returned damaged")],
-        "partial credit: 2 of 10 widgets",
+        [
+            d.CreditLine("InvExportedL1", 2, 50.0, f"{c}: 2 widgets returned damaged"),
+            d.CreditLine("InvExportedL1", 3, 10.0, f"{c}: price adjustment on 3 widgets"),
+        ],
+        "partial credit: 2 of 10 widgets, and 10.00 off 3 widgets (uneven: sent as 1 x 10.00)",
         "created",
     )
     r = "InvFullBase"
