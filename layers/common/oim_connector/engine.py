@@ -69,10 +69,11 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
     reference = None
     try:
         for batch, missing in _batches(request, flow, ctx, extra):
+            explained = flow.explain_missing(ctx.org, missing) if missing else {}
             for record_id in missing:
                 report.add(SourceResult(
                     source_id=record_id, outcome=Outcome.FAILED,
-                    errors=[f"No {flow.source_object} record has the Id {record_id}" +
+                    errors=[explained.get(record_id) or f"No {flow.source_object} record has the Id {record_id}" +
                             (" that meets the automatic-creation criteria" if extra else "")],
                 ))  # fmt: skip
             if not batch:

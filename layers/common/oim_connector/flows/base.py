@@ -59,6 +59,14 @@ class DocumentFlow(ABC):
         parts = [self.not_exported(), *([flow_condition] if flow_condition else []), *extra]
         return all_of(parts)
 
+    def explain_missing(self, org: OrgPort, record_ids: Sequence[str]) -> dict[str, str]:
+        """Messages for requested ids that are not records of this flow's source object (by Id).
+
+        A flow overrides it to answer a request it refuses on purpose (the sales credit note
+        flow asked for an OIM invoice); ids without a message get the engine's "not found".
+        """
+        return {}
+
     @abstractmethod
     def load_reference(self, org: OrgPort) -> ReferenceData: ...
 
