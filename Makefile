@@ -43,7 +43,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy layers/common/oim_connector local/oim_local functions
 
 pytest: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/oim-connector bench
