@@ -1,0 +1,277 @@
+"""AP vouchers (SCMC__AP_Voucher__c) -> payable invoices (c2g__codaPurchaseInvoice__c).
+
+connector-spec.md §3 and §6: a matched voucher whose purchase orders share one company and
+currency (the default company when no line has a PO), whose supplier site has a vendor
+account; product and expense lines by the rules of ``payables``; the voucher's period when
+set, else the open period of the invoice date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from oim_connector.mapping.assemble import assemble_documents
+from oim_connector.mapping.money import round_money, to_decimal
+from oim_connector.mapping.payables import (
+    SUPPLIER_SITE_FIELDS,
+    VOUCHER_LINE_FIELDS,
+    PayableTarget,
+    SourceLine,
+    document_period,
+    line_amount,
+    map_payable_line,
+    vendor_account,
+)
+from oim_connector.mapping.reference import ReferenceData
+from oim_connector.mapping.rules import (
+    CompanyAndCurrency,
+    MappingError,
+    apply_rules,
+    children,
+    company_and_currency,
+    get_path,
+    parse_date,
+    skip_reason,
+)
+from oim_connector.model.documents import Mapped, SourceLink
+from oim_connector.model.settings import FieldRule, GeneralSettings, PayableInvoiceSettings
+
+PREFIX = "PIN"
+SOURCE_OBJECT = "SCMC__AP_Voucher__c"
+SOURCE_LINE_OBJECT = "SCMC__AP_Voucher_Line__c"
+LINES_RELATIONSHIP = "SCMC__AP_Voucher_Lines__r"
+HEADER_OBJECT = "c2g__codaPurchaseInvoice__c"
+BACK_LINK_FIELD = "SCMFFA__Payable_Invoice__c"
+MATCHED = "Matched"
+VENDOR_INVOICE_NUMBER_LENGTH = 25
+
+TARGET = PayableTarget(
+    prefix=PREFIX,
+    source_line_object=SOURCE_LINE_OBJECT,
+    parent_field="c2g__PurchaseInvoice__c",
+    product_line_object="c2g__codaPurchaseInvoiceLineItem__c",
+    expense_line_object="c2g__codaPurchaseInvoiceExpenseLineItem__c",
+    product_back_link="SCMFFA__Payable_Invoice_Line_Item__c",
+    expense_back_link="SCMFFA__Payable_Invoice_Expense_Line_Item__c",
+)
+
+_PO = "SCMC__Purchase_Order_Line_Item__r.SCMC__Purchase_Order__"
+
+HEADER_FIELDS = (
+    "Id",
+    "Name",
+    "CreatedDate",
+    "SCMC__Status__c",
+    "SCMC__Export_Status__c",
+    "SCMFFA__Payable_Invoice__c",
+    "SCMFFA__Payable_Invoice__r.Name",
+    "SCMC__Invoice_Number__c",
+    "SCMC__Invoice_Date__c",
+    "SCMC__Due_Date__c",
+    "SCMC__Currency__r.Name",
+    "SCMC__Voucher_Total__c",
+    "SCMFFA__Accounting_Company__c",
+    "SCMFFA__Accounting_Currency__c",
+    "SCMFFA__Period__c",
+    "SCMC__Supplier_Site__c",
+    *(f"SCMC__Supplier_Site__r.{f}" for f in SUPPLIER_SITE_FIELDS),
+)
+LINE_FIELDS = (
+    *VOUCHER_LINE_FIELDS,
+    _PO + "c",
+    _PO + "r.Name",
+    _PO + "r.SCMFFA__Accounting_Company__c",
+    _PO + "r.SCMFFA__Accounting_Currency__c",
+    _PO + "r.SCMC__Currency__r.Name",
+)
+
+
+def external_id(source_id: str) -> str:
+    return f"{PREFIX}:{source_id}"
+
+
+def eligibility_errors(voucher: Mapping[str, Any]) -> list[str]:
+    """connector-spec §6: only matched vouchers become payable invoices."""
+    status = voucher.get("SCMC__Status__c")
+    if status != MATCHED:
+        return [
+            f"AP voucher {voucher.get('Name') or voucher.get('Id')} is {status or 'not matched'}: only matched AP "
+            "vouchers can be exported; match it in OIM first"
+        ]
+    return []
+
+
+def map_payable_invoice(
+    voucher: Mapping[str, Any],
+    *,
+    ref: ReferenceData,
+    settings: PayableInvoiceSettings,
+    general: GeneralSettings,
+    rules: Sequence[FieldRule],
+    today: dt.date,
+) -> Mapped:
+    source_id = str(voucher["Id"])
+    name = voucher.get("Name")
+    reason = skip_reason(voucher, BACK_LINK_FIELD, "payable invoice")
+    if reason:
+        return Mapped(source_id, name, skip_reason=reason)
+    errors = eligibility_errors(voucher)
+    if errors:
+        return Mapped(source_id, name, errors=tuple(errors))
+    try:
+        return _map(voucher, ref=ref, settings=settings, general=general, rules=rules, today=today)
+    except MappingError as error:
+        return Mapped(source_id, name, errors=(str(error),))
+
+
+def _map(
+    voucher: Mapping[str, Any],
+    *,
+    ref: ReferenceData,
+    settings: PayableInvoiceSettings,
+    general: GeneralSettings,
+    rules: Sequence[FieldRule],
+    today: dt.date,
+) -> Mapped:
+    source_id = str(voucher["Id"])
+    name = str(voucher.get("Name") or source_id)
+    label = f"AP voucher {name}"
+    voucher_lines = children(voucher, LINES_RELATIONSHIP)
+    cc = voucher_company_and_currency(voucher, voucher_lines, ref, general, label)
+    account = vendor_account(voucher.get("SCMC__Supplier_Site__r"), label)
+    invoice_number = voucher.get("SCMC__Invoice_Number__c")
+    if not invoice_number:
+        raise MappingError(f"{label} has no Supplier Invoice Number: enter the vendor's invoice number on the voucher")
+    invoice_date = parse_date(voucher.get("SCMC__Invoice_Date__c")) or parse_date(voucher.get("CreatedDate")) or today
+    period = document_period(ref, cc.company, voucher.get("SCMFFA__Period__c"), invoice_date, label)
+    dp = cc.currency.decimal_places
+
+    derived_header: dict[str, Any] = {
+        "company": cc.company.id,
+        "currency": cc.currency.id,
+        "account": account,
+        "vendor_invoice_number": str(invoice_number)[:VENDOR_INVOICE_NUMBER_LENGTH],
+        "document_date": invoice_date.isoformat(),
+        "due_date": (parse_date(voucher.get("SCMC__Due_Date__c")) or invoice_date).isoformat(),
+        "period": period.id,
+    }
+    header_fields = apply_rules(rules, "header", voucher, derived_header)
+
+    lines = []
+    line_errors: list[str] = []
+    for voucher_line in voucher_lines:
+        quantity = to_decimal(voucher_line.get("SCMC__Quantity__c"), Decimal(1)) or Decimal(0)
+        unit_cost = to_decimal(voucher_line.get("SCMC__Unit_Cost__c"))
+        amount = line_amount(quantity, unit_cost, to_decimal(voucher_line.get("SCMC__Amount__c")), dp)
+        line = SourceLine(voucher_line, voucher_line, quantity, amount, voucher_line.get("SCMC__Description__c"))
+        line_label = f"Line {voucher_line.get('Name') or voucher_line['Id']}"
+        try:
+            lines.append(
+                map_payable_line(
+                    line, target=TARGET, ref=ref, settings=settings, rules=rules, line_label=line_label, dp=dp
+                )
+            )
+        except MappingError as error:
+            line_errors.append(str(error))
+    if line_errors:
+        raise MappingError("; ".join(line_errors))
+    documents = assemble_documents(
+        sobject=HEADER_OBJECT,
+        external_id=external_id(source_id),
+        header_fields=header_fields,
+        lines=lines,
+        line_limit=settings.line_limit,
+        name_hint=label,
+    )
+    _check_total(voucher, lines_total=sum((d.total for d in documents), Decimal(0)), settings=settings,
+                 label=label, dp=dp)  # fmt: skip
+    return Mapped(
+        source_id,
+        name,
+        documents=documents,
+        header_link=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
+        lock_key=account,
+    )
+
+
+def voucher_company_and_currency(
+    voucher: Mapping[str, Any],
+    voucher_lines: Sequence[Mapping[str, Any]],
+    ref: ReferenceData,
+    general: GeneralSettings,
+    label: str,
+) -> CompanyAndCurrency:
+    """The one company and currency of the purchase orders behind the lines (connector-spec §3.1, fact 3);
+    without any PO, the voucher's own Accounting Company, else the default company."""
+    orders: dict[str, Mapping[str, Any]] = {}
+    for line in voucher_lines:
+        po_id = get_path(line, _PO + "c")
+        if po_id:
+            orders[str(po_id)] = get_path(line, _PO + "r") or {}
+    if not orders:
+        return company_and_currency(
+            ref,
+            company_id=voucher.get("SCMFFA__Accounting_Company__c"),
+            currency_id=voucher.get("SCMFFA__Accounting_Currency__c"),
+            currency_iso=get_path(voucher, "SCMC__Currency__r.Name"),
+            default_company=general.default_company,
+            record_label=label,
+        )
+    companies: dict[str, list[str]] = {}
+    currencies: dict[str, list[str]] = {}
+    for po_id, order in orders.items():
+        po_name = str(order.get("Name") or po_id)
+        company_id = order.get("SCMFFA__Accounting_Company__c")
+        if not company_id:
+            raise MappingError(
+                f"Purchase order {po_name} of {label} has no Accounting Company: set its Company Name in OIM"
+            )
+        companies.setdefault(str(company_id), []).append(po_name)
+        currency = ref.currencies.get(order.get("SCMFFA__Accounting_Currency__c") or "")
+        iso = currency.iso_code if currency else get_path(order, "SCMC__Currency__r.Name")
+        currencies.setdefault(str(iso or "no currency"), []).append(po_name)
+    if len(companies) > 1:
+        described = ", ".join(
+            f"{_company_name(ref, company_id)} ({', '.join(names)})" for company_id, names in companies.items()
+        )
+        raise MappingError(
+            f"The purchase orders of {label} belong to different companies: {described}. A payable invoice "
+            "belongs to one company: split the voucher so each holds the lines of one company"
+        )
+    if len(currencies) > 1:
+        described = ", ".join(f"{iso} ({', '.join(names)})" for iso, names in currencies.items())
+        raise MappingError(
+            f"The purchase orders of {label} are in different currencies: {described}. A payable invoice has "
+            "one currency: split the voucher so each holds the lines of one currency"
+        )
+    order = next(iter(orders.values()))
+    return company_and_currency(
+        ref,
+        company_id=next(iter(companies)),
+        currency_id=order.get("SCMFFA__Accounting_Currency__c"),
+        currency_iso=get_path(order, "SCMC__Currency__r.Name") or get_path(voucher, "SCMC__Currency__r.Name"),
+        default_company=None,
+        record_label=label,
+    )
+
+
+def _company_name(ref: ReferenceData, company_id: str) -> str:
+    company = ref.companies.get(company_id)
+    return company.name if company else company_id
+
+
+def _check_total(
+    voucher: Mapping[str, Any], *, lines_total: Decimal, settings: PayableInvoiceSettings, label: str, dp: int
+) -> None:
+    """The payable invoice must book what OIM vouchered, to the cent."""
+    voucher_total = to_decimal(voucher.get("SCMC__Voucher_Total__c"))
+    if not settings.check_voucher_total or voucher_total is None:
+        return
+    if lines_total != round_money(voucher_total, dp):
+        raise MappingError(
+            f"The lines of {label} add up to {lines_total} but its Voucher Total is {voucher_total:.{dp}f}: "
+            "correct the lines or the total in OIM"
+        )
