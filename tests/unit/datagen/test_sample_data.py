@@ -88,7 +88,7 @@ def test_every_locator_finds_its_document_in_the_org(loaded: tuple[OrgStore, Loa
         # The names and the value come from the data set under test; the value is escaped as a
         # SOQL string literal.
         value = loc.value.replace("\\", "\\\\").replace("'", "\\'")
-        found = store.query(f"SELECT Id FROM {loc.sobject} WHERE {loc.field} = '{value}'").records  # noqa: S608
+        found = store.query(f"SELECT Id FROM {loc.sobject} WHERE {loc.field} = '{value}'").records
         assert len(found) == 1, entry.reference_id
         header_id = report.reference_ids[entry.reference_id]
         if loc.sobject == entry.sobject:

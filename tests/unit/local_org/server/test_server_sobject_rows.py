@@ -50,7 +50,7 @@ def test_upsert_where_several_records_match_answers_300_with_their_urls(app: Org
     second = store.create("Account", {"Name": "Twin", EXT: "T2"})
     # Only a damaged org holds duplicates: drop the unique index and make one.
     store.connection.execute(f'DROP INDEX "ux_Account_{EXT}"')
-    store.connection.execute(f'UPDATE "Account" SET "{EXT}" = ? WHERE "Id" = ?', ("T1", second))  # noqa: S608
+    store.connection.execute(f'UPDATE "Account" SET "{EXT}" = ? WHERE "Id" = ?', ("T1", second))
     url = data_url(f"sobjects/Account/{EXT}/T1")
 
     response = call(app, "PATCH", url, {"Name": "Which one?"})

@@ -13,7 +13,7 @@ Insert = Callable[..., str]  # the `insert` fixture: add a row, get its Id
 
 
 def names(run: Run, where: str, object_name: str = "SCMC__Invoicing__c", **options: object) -> list[str]:
-    soql = f"SELECT Name FROM {object_name} WHERE {where} ORDER BY Name"  # noqa: S608 - SOQL, not SQL
+    soql = f"SELECT Name FROM {object_name} WHERE {where} ORDER BY Name"
     result = run(soql, **options)
     return [record["Name"] for record in result.records]
 

@@ -220,10 +220,10 @@ def test_hostile_literals_stay_values(
 ) -> None:
     soql_literal = hostile.replace("\\", "\\\\").replace("'", "\\'")
 
-    nothing = run(f"SELECT Id FROM Account WHERE Name = '{soql_literal}'")  # noqa: S608 - the injection attempt under test
+    nothing = run(f"SELECT Id FROM Account WHERE Name = '{soql_literal}'")
     insert("Account", Name=hostile)
-    exact = run(f"SELECT Name FROM Account WHERE Name = '{soql_literal}'")  # noqa: S608 - the injection attempt under test
-    in_like = run(f"SELECT Name FROM Account WHERE Name LIKE '{soql_literal}'")  # noqa: S608 - the injection attempt under test
+    exact = run(f"SELECT Name FROM Account WHERE Name = '{soql_literal}'")
+    in_like = run(f"SELECT Name FROM Account WHERE Name LIKE '{soql_literal}'")
 
     assert nothing.records == []
     assert [r["Name"] for r in exact.records] == [hostile]

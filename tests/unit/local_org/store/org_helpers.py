@@ -25,7 +25,7 @@ class SteppingClock:
 
 def row_count(store: OrgStore, sobject: str) -> int:
     """Rows in the table, deleted ones included: proves a refused write left nothing."""
-    return int(store.connection.execute(f'SELECT COUNT(*) FROM "{sobject}"').fetchone()[0])  # noqa: S608
+    return int(store.connection.execute(f'SELECT COUNT(*) FROM "{sobject}"').fetchone()[0])
 
 
 @dataclass(frozen=True)
