@@ -97,6 +97,24 @@ class PayableCreditNoteSettings(PayableLineSettings):
     vendor_credit_note_number: Literal["credit_number_or_name", "credit_number"] = "credit_number_or_name"
 
 
+JournalCompanySource = Literal["icp", "purchase_order"]
+JournalCurrencySource = Literal["trade", "icp"]
+JournalDateSource = Literal["record", "invoice", "ap_voucher", "transaction"]
+RelatedGlaSource = Literal["product_group_inventory", "product_group_cogs", "reason_code", "category_purchase_analysis",
+                           "po_line"]  # fmt: skip
+_COMPANY_SOURCES: tuple[JournalCompanySource, ...] = ("icp", "purchase_order")
+_CURRENCY_SOURCES: tuple[JournalCurrencySource, ...] = ("trade", "icp")
+_DATE_SOURCES: tuple[JournalDateSource, ...] = ("record", "invoice", "ap_voucher", "transaction")
+_RELATED_GLA_SOURCES: dict[str, tuple[RelatedGlaSource, ...]] = {
+    "Inventory": ("product_group_inventory",),
+    "Cost of Goods Sold": ("product_group_cogs",),
+    "Miscellaneous": ("reason_code",),
+    "Scrap": ("reason_code",),
+    "Expenses": ("po_line", "category_purchase_analysis"),
+    "Non-Inventory": ("po_line", "category_purchase_analysis"),
+}
+
+
 class JournalSettings(FlowSettings):
     eligible_transaction_types: list[str] = Field(
         default_factory=lambda: [
@@ -116,6 +134,21 @@ class JournalSettings(FlowSettings):
     custom_transaction_types: list[str] = Field(default_factory=list)
     summarise_lines: bool = False
     rounding_gla: str | None = Field(default=None, description="reporting code of the GLA for conversion rounding")
+    # [I] Where the company comes from when the perpetual record has no Accounting Company.
+    company_sources: list[JournalCompanySource] = Field(default_factory=lambda: list(_COMPANY_SOURCES))
+    # [I] Whose currency the journal is in when the perpetual record has no Accounting Currency.
+    currency_sources: list[JournalCurrencySource] = Field(default_factory=lambda: list(_CURRENCY_SOURCES))
+    # [I] Journal date: the first of these that is filled ("record" is the perpetual record's Journal Date).
+    journal_date_sources: list[JournalDateSource] = Field(default_factory=lambda: list(_DATE_SOURCES))
+    # [I] Journal type when the perpetual record has none.
+    default_journal_type: str = Field(default="Manual Journal", min_length=1, max_length=40)
+    # [I] Related records that give a financial record's GLA, by its GL category, before the GL Account mapping.
+    related_gla_sources: dict[str, list[RelatedGlaSource]] = Field(
+        default_factory=lambda: {category: list(sources) for category, sources in _RELATED_GLA_SOURCES.items()}
+    )
+    # Past the line limit each part must balance on its own: with this GLA (reporting code) set, a part
+    # that does not is balanced by a clearing line (the clearing lines of all parts net to zero).
+    split_clearing_gla: str | None = Field(default=None, description="reporting code of the split clearing GLA")
 
 
 class VendorAccountSettings(_Strict):
@@ -125,7 +158,15 @@ class VendorAccountSettings(_Strict):
     default_ar_control_gla: str | None = Field(default=None, description="reporting code")
     duplicate_check: Literal["supplier_name", "custom_criteria", "off"] = "supplier_name"
     duplicate_check_field: FieldApiName | None = None
+    use_custom_mappings: bool = True
     custom_mappings: list[FieldRule] = Field(default_factory=list)
+    # [I] The new account's Name: the site's supplier name (vendor accounts are named after the
+    # supplier, and the duplicate check compares supplier names), or the site's own Name.
+    account_name_source: Literal["supplier_name", "site_name"] = "supplier_name"
+    # [I] A new site that got a default control GLA also gets it on the site itself.
+    write_default_glas_to_site: bool = True
+    # [I] Only Accounts of these types sync back to their supplier sites (spec: Type = 'Vendor').
+    reverse_account_types: list[str] = Field(default_factory=lambda: ["Vendor", "Customer and Vendor"])
 
 
 class GeneralSettings(_Strict):
@@ -134,6 +175,8 @@ class GeneralSettings(_Strict):
     send_notifications: bool = True
     # Bounded parallel graph requests toward Salesforce.
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
+    # A record left "Export in Process" longer than this (by a process that died) is processed again.
+    stale_claim_minutes: int = Field(default=30, ge=1, le=10080)
 
 
 class ConnectorSettings(_Strict):
