@@ -1,11 +1,58 @@
-"""Lambda handler of the dlq_replay function (not implemented yet)."""
+"""Moves dead letters back to their source queue (run by an operator after fixing the cause).
+
+Event: ``{"queue": "<DLQ name, URL or ARN>", "limit": N?, "dryRun": false?, "method": "auto"?}``;
+``{"action": "list", "queue": ...}`` shows what waits there and why. The DLQ -> source queue
+map comes from ``DLQ_SOURCES`` (template.yaml), so the function needs no list permission.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from typing import Any, Literal
+
+import boto3
+from oim_connector.dlq.notes import DynamoFailureNotes
+from oim_connector.dlq.replay import list_dead_letters, replay
+from oim_connector.errors import BadRequestError
+from oim_connector.model.api import describe_validation_error
+from oim_connector.observability import logger, metrics, tracer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    action: Literal["replay", "list"] = "replay"
+    queue: str = Field(min_length=1, max_length=300)
+    limit: int | None = Field(default=None, ge=1, le=100_000)
+    dry_run: bool = Field(default=False, alias="dryRun")
+    method: Literal["auto", "move-task", "copy"] = "auto"
+    wait_seconds: float = Field(default=60.0, ge=0, le=240, alias="waitSeconds")
+
+
+def _sources() -> dict[str, str]:
+    raw = os.environ.get("DLQ_SOURCES") or "{}"
+    value = json.loads(raw)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+@logger.inject_lambda_context(log_event=True)
+@metrics.log_metrics()
+@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    message = "dlq_replay is not implemented yet"
-    return {"statusCode": 501, "body": json.dumps({"error": "NOT_IMPLEMENTED", "message": message})}
+    try:
+        request = ReplayRequest.model_validate(event)
+    except ValidationError as error:
+        raise BadRequestError(describe_validation_error(error)) from None
+    sqs = boto3.client("sqs")
+    if request.action == "list":
+        table = os.environ.get("JOBS_TABLE")
+        letters = list_dead_letters(sqs, request.queue, DynamoFailureNotes(table) if table else None,
+                                    limit=request.limit or 100)  # fmt: skip
+        return {"queue": request.queue, "messages": [letter.to_json() for letter in letters]}
+    result = replay(sqs, request.queue, limit=request.limit, dry_run=request.dry_run, method=request.method,
+                    known_sources=_sources(), wait_seconds=request.wait_seconds)  # fmt: skip
+    logger.info("replay finished", extra=result.to_json())
+    metrics.add_metric(name="DeadLettersReplayed", unit="Count", value=result.moved)
+    return result.to_json()

@@ -23,6 +23,8 @@ def _check_field_name(value: str) -> str:
 
 
 FieldApiName = Annotated[str, AfterValidator(_check_field_name)]
+# A hook: "package.module:function", importable where the functions run (see oim_connector.hooks).
+HookName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class _Strict(BaseModel):
@@ -50,6 +52,8 @@ class FlowSettings(_Strict):
     line_limit: int = Field(default=1000, ge=1, le=10000)
     use_custom_mappings: bool = True
     custom_mappings: list[FieldRule] = Field(default_factory=list)
+    # Called with the documents about to be written; may change or drop them (the source product's plugins).
+    hook: HookName | None = None
 
 
 class SalesInvoiceSettings(FlowSettings):

@@ -1,0 +1,1 @@
+"""Dead letters: why each message failed, and moving messages back to where they came from."""

@@ -1,0 +1,121 @@
+"""The vendor-accounts function's two entry points.
+
+- An EventBridge change event (CDC relayed from Salesforce) is put on the FIFO queue, one
+  message per record: message group = the record (changes of one site are applied in order),
+  deduplication id = record + change version (a re-sent event is dropped by SQS).
+- An SQS batch from that queue is applied with powertools batch processing: each failed
+  message is reported in ``batchItemFailures`` and retried alone; with FIFO, only the later
+  messages of the failing site wait (``skip_group_on_error``), every other site goes on.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    SqsFifoPartialProcessor,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from oim_connector.config import environment
+from oim_connector.dlq.notes import DynamoFailureNotes, FailureNote, FailureNotes, now_iso
+from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorError
+from oim_connector.observability import logger, metrics
+from oim_connector.triggers.idempotency import once
+from oim_connector.vendor_sync.messages import KNOWN_DETAIL_TYPES, RecordChange, changes_of_event, parse_changes
+from oim_connector.vendor_sync.sync import VendorSync
+
+IDEMPOTENCY_SECONDS = 7 * 24 * 3600  # longer than a message can live in the queue (4 days)
+
+SyncFactory = Callable[[], VendorSync]
+
+
+def is_change_event(event: dict[str, Any]) -> bool:
+    return event.get("detail-type") in KNOWN_DETAIL_TYPES and isinstance(event.get("detail"), dict)
+
+
+def enqueue_changes(event: dict[str, Any], queue_url: str | None, sqs: Any | None = None) -> dict[str, Any]:
+    """EventBridge -> FIFO queue. Answers what was queued."""
+    if not queue_url:
+        raise ConfigurationError("JOBS_QUEUE_URL is not set: the supplier site changes queue is unknown")
+    changes = changes_of_event(event)
+    if sqs is None:
+        import boto3
+
+        sqs = boto3.client("sqs")
+    for change in changes:
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(_one_record(event, change)),
+                         MessageGroupId=change.record_id,
+                         MessageDeduplicationId=f"{change.record_id}:{change.version}")  # fmt: skip
+    logger.info("changes queued", extra={"records": [c.record_id for c in changes]})
+    return {"queued": len(changes), "recordIds": [c.record_id for c in changes]}
+
+
+def _one_record(event: dict[str, Any], change: RecordChange) -> dict[str, Any]:
+    """The event narrowed to one record, so each message group carries only its own record."""
+    single = copy.deepcopy(event)
+    header = single["detail"]["payload"].get("ChangeEventHeader")
+    if isinstance(header, dict):
+        header["recordIds"] = [change.record_id]
+    return single
+
+
+def failure_notes() -> FailureNotes | None:
+    table = environment().JOBS_TABLE
+    return DynamoFailureNotes(table) if table else None
+
+
+def process_batch(event: dict[str, Any], context: Any, sync: SyncFactory, notes: FailureNotes | None) -> dict[str, Any]:
+    records = event.get("Records") or []
+    fifo = bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
+    processor = SqsFifoPartialProcessor(skip_group_on_error=True) if fifo else BatchProcessor(EventType.SQS)
+    syncer: VendorSync | None = None
+
+    def handle(record: SQSRecord) -> None:
+        nonlocal syncer
+        changes: list[RecordChange] = []
+        try:
+            changes = parse_changes(record.body)
+            if syncer is None:
+                syncer = sync()
+            for change in changes:
+                result = once(change.idempotency_key, partial(_apply, syncer, change), context,
+                              expires_after_seconds=IDEMPOTENCY_SECONDS)  # fmt: skip
+                logger.info("change applied", extra={"message_id": record.message_id, **result})
+                metrics.add_metric(name=f"VendorSync{str(result['outcome']).capitalize()}", unit="Count", value=1)
+        except Exception as error:
+            _note_failure(notes, record, changes, error)
+            raise
+
+    answer = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(answer)
+
+
+def _apply(syncer: VendorSync, change: RecordChange) -> dict[str, Any]:
+    return syncer.apply(change).to_json()
+
+
+def _note_failure(notes: FailureNotes | None, record: SQSRecord, changes: list[RecordChange], error: Exception) -> None:
+    message = error.message if isinstance(error, ConnectorError) else f"Unexpected error: {type(error).__name__}"
+    receive_count = int(record.attributes.approximate_receive_count or 1)
+    record_id = changes[0].record_id if changes else None
+    logger.warning("change failed", extra={"message_id": record.message_id, "record_id": record_id,
+                                           "receive_count": receive_count, "error": message})  # fmt: skip
+    if isinstance(error, BadRequestError):
+        metrics.add_metric(name="VendorSyncMalformed", unit="Count", value=1)
+    else:
+        metrics.add_metric(name="VendorSyncFailed", unit="Count", value=1)
+    if notes is None:
+        return
+    try:
+        queue = record.event_source_arn or "unknown"
+        notes.record(FailureNote(queue, record.message_id, message, receive_count, record_id, now_iso()))
+    except Exception:
+        logger.exception("could not record the failure note")
