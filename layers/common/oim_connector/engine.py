@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from oim_connector.errors import DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
 from oim_connector.graphs import PlannedGraph, plan_graphs
+from oim_connector.hooks import Hook, HookContext, apply_hook, load_hook
+from oim_connector.mapping.rules import release_stale_claim
 from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.report import DocumentRef, Outcome, RunReport, SourceResult
 from oim_connector.model.requests import RunRequest, TriggerKind
@@ -42,6 +44,13 @@ class RunContext:
     fetch_document_names: bool = True
     # Called after each batch with the report so far (the command line's progress bar).
     progress: Callable[[RunReport], None] | None = None
+    # The clock for stale claims; None means the wall clock when the run starts.
+    now: dt.datetime | None = None
+
+    def stale_before(self) -> dt.datetime:
+        """'Export in Process' older than this was left by a process that died: process it again."""
+        now = self.now or dt.datetime.now(dt.UTC)
+        return now - dt.timedelta(minutes=self.settings.general.stale_claim_minutes)
 
 
 @dataclass
@@ -65,6 +74,8 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
         if not flow_settings.create_when and flow_settings.custom_criteria_field:
             extra.append(eq(flow_settings.custom_criteria_field, True))
     rules = flow.rules(ctx.settings)
+    # Loaded before anything is read, so a hook that cannot be imported fails the run at once.
+    hook = (flow_settings.hook, load_hook(flow_settings.hook)) if flow_settings.hook else None
     requests_before = ctx.org.usage().requests_made
     reference = None
     try:
@@ -80,8 +91,13 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                 continue
             if reference is None:
                 reference = flow.load_reference(ctx.org)
-            mapped = [flow.map(r, ref=reference, settings=ctx.settings, rules=rules, today=ctx.today) for r in batch]
-            _process(mapped, flow, ctx, report, request)
+            stale_before = ctx.stale_before()
+            mapped = [
+                flow.map(release_stale_claim(r, stale_before), ref=reference, settings=ctx.settings, rules=rules,
+                         today=ctx.today)
+                for r in batch
+            ]  # fmt: skip
+            _process(mapped, flow, ctx, report, request, hook)
             if ctx.progress is not None:
                 ctx.progress(report)
             if request.all_eligible and _out_of_time(ctx):
@@ -116,7 +132,7 @@ def _batches(
         conditions = [*extra_conditions]
         if after:
             conditions.append(gt("Id", after))
-        where = flow.eligible_where(ctx.settings, conditions)
+        where = flow.eligible_where(ctx.settings, conditions, stale_before=ctx.stale_before())
         records = list(ctx.org.query(flow.selection(ctx.settings, where, limit=ctx.batch_size)))
         yield records, []
         if len(records) < ctx.batch_size:
@@ -124,9 +140,26 @@ def _batches(
         after = str(records[-1]["Id"])
 
 
-def _process(mapped: list[Mapped], flow: DocumentFlow, ctx: RunContext, report: RunReport, request: RunRequest) -> None:
+def _process(
+    mapped: list[Mapped],
+    flow: DocumentFlow,
+    ctx: RunContext,
+    report: RunReport,
+    request: RunRequest,
+    hook: tuple[str, Hook] | None = None,
+) -> None:
     ready = []
     failures: list[tuple[str, str]] = []
+    writable = [item for item in mapped if not item.skip_reason and not item.errors]
+    if hook is not None:
+        context = HookContext(request.flow.value, request.trigger.value, request.run_id, request.dry_run)
+        outcome = apply_hook(hook[0], hook[1], writable, context)
+        for item in outcome.dropped:
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.SKIPPED, reason=f"dropped by hook {hook[0]}"))  # fmt: skip
+        changed = {item.source_id: item for item in outcome.kept}
+        mapped = [changed[m.source_id] if m.source_id in changed else m for m in mapped
+                  if m.skip_reason or m.errors or m.source_id in changed]  # fmt: skip
     for item in mapped:
         if item.skip_reason:
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,

@@ -9,12 +9,18 @@ from typing import Any
 
 from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.reference import ReferenceData
-from oim_connector.mapping.rules import IN_FLIGHT_OR_DONE, effective_rules, source_paths
+from oim_connector.mapping.rules import (
+    IN_FLIGHT_OR_DONE,
+    IN_PROCESS,
+    LAST_MODIFIED_FIELD,
+    effective_rules,
+    source_paths,
+)
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
-from oim_connector.org.soql import Condition, Select, all_of, eq, not_in
+from oim_connector.org.soql import Condition, Select, all_of, compare, eq, not_in
 
 
 class DocumentFlow(ABC):
@@ -38,8 +44,13 @@ class DocumentFlow(ABC):
             flow_settings.use_custom_mappings,
         )
 
-    def not_exported(self) -> Condition:
+    def not_exported(self, stale_before: dt.datetime | None = None) -> Condition:
         condition = not_in(EXPORT_STATUS_FIELD, IN_FLIGHT_OR_DONE) | eq(EXPORT_STATUS_FIELD, None)
+        if stale_before is not None:
+            # A claim nobody touched since stale_before belongs to a process that died.
+            condition = condition | (
+                eq(EXPORT_STATUS_FIELD, IN_PROCESS) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
+            )
         return condition & eq(self.back_link_field, None)
 
     @abstractmethod
@@ -49,14 +60,20 @@ class DocumentFlow(ABC):
     def selection(self, settings: ConnectorSettings, where: Condition | None, limit: int | None = None) -> Select:
         rules = self.rules(settings)
         line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, *LINE_LEVELS))))
-        header_fields = tuple(dict.fromkeys((*self.header_fields, *source_paths(rules, "header"))))
+        header_fields = tuple(
+            dict.fromkeys(
+                (*self.header_fields, *source_paths(rules, "header"), EXPORT_STATUS_FIELD, LAST_MODIFIED_FIELD)
+            )
+        )
         lines = Select(self.lines_relationship, line_fields, order_by=("Id",))
         return Select(self.source_object, header_fields, where=where, order_by=("Id",), limit=limit,
                       children=(lines,))  # fmt: skip
 
-    def eligible_where(self, settings: ConnectorSettings, extra: Sequence[Condition] = ()) -> Condition | None:
+    def eligible_where(
+        self, settings: ConnectorSettings, extra: Sequence[Condition] = (), stale_before: dt.datetime | None = None
+    ) -> Condition | None:
         flow_condition = self.eligibility_condition(settings)
-        parts = [self.not_exported(), *([flow_condition] if flow_condition else []), *extra]
+        parts = [self.not_exported(stale_before), *([flow_condition] if flow_condition else []), *extra]
         return all_of(parts)
 
     def explain_missing(self, org: OrgPort, record_ids: Sequence[str]) -> dict[str, str]:

@@ -13,6 +13,8 @@ from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.settings import FieldRule
 
 IN_FLIGHT_OR_DONE = ("Exported", "Export in Process", "Exported as Billing Document")
+IN_PROCESS = "Export in Process"
+LAST_MODIFIED_FIELD = "LastModifiedDate"
 
 
 class MappingError(Exception):
@@ -58,6 +60,36 @@ def skip_reason(record: Mapping[str, Any], back_link_field: str, document_label:
     if status in IN_FLIGHT_OR_DONE:
         return f"Export Status is '{status}'"
     return None
+
+
+def is_stale_claim(record: Mapping[str, Any], stale_before: dt.datetime) -> bool:
+    """'Export in Process' left behind by a process that died: untouched since ``stale_before``."""
+    if record.get(EXPORT_STATUS_FIELD) != IN_PROCESS:
+        return False
+    modified = parse_datetime(record.get(LAST_MODIFIED_FIELD))
+    return modified is not None and modified < stale_before
+
+
+def release_stale_claim(record: Mapping[str, Any], stale_before: dt.datetime) -> Mapping[str, Any]:
+    """The record as if its stale claim were gone, so the flow's own rules decide again."""
+    if not is_stale_claim(record, stale_before):
+        return record
+    return {**record, EXPORT_STATUS_FIELD: None}
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"  # Salesforce writes +0000
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def parse_date(value: Any) -> dt.date | None:
