@@ -110,8 +110,10 @@ def approximate_count(sqs: Any, queue: Queue) -> int:
 class CopyMover:
     method = "copy"
 
-    def __init__(self, sqs: Any) -> None:
+    def __init__(self, sqs: Any, *, visibility_seconds: int = RECEIVE_VISIBILITY_SECONDS) -> None:
         self.sqs = sqs
+        # How long a received message stays hidden: if this run dies, others see it again after that.
+        self.visibility_seconds = visibility_seconds
 
     def move(self, dlq: Queue, destination: Queue, *, limit: int | None, dry_run: bool) -> ReplayResult:
         result = ReplayResult(dlq.name, destination.name, self.method, dry_run)
@@ -130,7 +132,7 @@ class CopyMover:
 
     def _receive(self, dlq: Queue, wanted: int) -> list[dict[str, Any]]:
         answer = self.sqs.receive_message(QueueUrl=dlq.url, MaxNumberOfMessages=wanted, WaitTimeSeconds=0,
-                                          VisibilityTimeout=RECEIVE_VISIBILITY_SECONDS, AttributeNames=["All"],
+                                          VisibilityTimeout=self.visibility_seconds, AttributeNames=["All"],
                                           MessageAttributeNames=["All"])  # fmt: skip
         messages: list[dict[str, Any]] = answer.get("Messages", [])
         return messages

@@ -76,6 +76,9 @@ def process_batch(event: dict[str, Any], context: Any, sync: SyncFactory, notes:
     records = event.get("Records") or []
     fifo = bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
     processor = SqsFifoPartialProcessor(skip_group_on_error=True) if fifo else BatchProcessor(EventType.SQS)
+    # A batch whose every message failed is answered like any other: each failure listed, none hidden
+    # behind an exception (Lambda retries exactly the listed messages either way).
+    processor.raise_on_entire_batch_failure = False
     syncer: VendorSync | None = None
 
     def handle(record: SQSRecord) -> None:
