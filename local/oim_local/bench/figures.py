@@ -1,0 +1,90 @@
+"""The benchmark's figures, as pydantic models so the JSON written for tracking has one shape."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Figures(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class LowerBound(_Figures):
+    """The fewest requests any client could use: reads of 2,000 rows a page, writes of 500 nodes and 75 graphs."""
+
+    rows: int = Field(description="source headers + lines the flow reads")
+    graphs: int
+    nodes: int
+    reads: int
+    writes: int
+
+    @property
+    def requests(self) -> int:
+        return self.reads + self.writes
+
+
+class RunFigures(_Figures):
+    documents: int = Field(description="source documents the run handled (created, updated, skipped or failed)")
+    created: int
+    failed: int
+    api_requests: int = Field(description="requests the local org counted")
+    requests_by_kind: dict[str, int]
+    wall_seconds: float
+    peak_memory_mb: float | None = None
+    extrapolated_from: int | None = Field(
+        default=None, description="documents really run; wall time scaled to the full data set"
+    )
+
+    @property
+    def requests_per_document(self) -> float:
+        return self.api_requests / self.documents if self.documents else 0.0
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.wall_seconds if self.wall_seconds else 0.0
+
+
+class FlowFigures(_Figures):
+    flow: str
+    implemented: bool
+    note: str = ""
+    bound: LowerBound | None = None
+    connector: RunFigures | None = None
+    baseline: RunFigures | None = None
+
+    def requests_over_bound(self) -> float | None:
+        if self.bound is None or self.connector is None or not self.bound.requests:
+            return None
+        return self.connector.api_requests / self.bound.requests
+
+    def baseline_request_ratio(self) -> float | None:
+        if self.connector is None or self.baseline is None or not self.connector.requests_per_document:
+            return None
+        return self.baseline.requests_per_document / self.connector.requests_per_document
+
+    def baseline_time_ratio(self) -> float | None:
+        """Seconds per document, baseline over connector: the wall-time ratio for the same data."""
+        if self.connector is None or self.baseline is None or not self.connector.documents_per_second:
+            return None
+        return self.connector.documents_per_second / self.baseline.documents_per_second
+
+
+class ColdStart(_Figures):
+    function: str
+    import_ms: float = Field(description="median import time of the handler module in a fresh interpreter")
+
+
+class BenchSettings(_Figures):
+    documents: int
+    lines_per_invoice: int
+    latency_ms_per_request: int
+    latency_ms_per_record: int
+    baseline_documents: int
+    max_parallel_requests: int
+    batch_size: int | None
+
+
+class BenchReport(_Figures):
+    settings: BenchSettings
+    flows: list[FlowFigures]
+    cold_starts: list[ColdStart]

@@ -1,0 +1,61 @@
+"""The benchmark as a text table: connector and baseline side by side, with their ratios."""
+
+from __future__ import annotations
+
+from oim_local.bench.figures import BenchReport, FlowFigures, RunFigures
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}x"
+
+
+def _run_rows(label: str, run: RunFigures) -> list[str]:
+    scaled = f" (wall scaled from {run.extrapolated_from} documents)" if run.extrapolated_from else ""
+    return [
+        f"  {label:<10} requests {run.api_requests:>7}  per document {run.requests_per_document:>8.4f}  "
+        f"docs/s {run.documents_per_second:>8.1f}  wall {run.wall_seconds:>8.1f} s  "
+        f"peak {_number(run.peak_memory_mb, 1)} MB  created {run.created} failed {run.failed}{scaled}",
+        f"  {'':<10} by kind {dict(sorted(run.requests_by_kind.items()))}",
+    ]
+
+
+def _flow_rows(flow: FlowFigures) -> list[str]:
+    if not flow.implemented or flow.connector is None:
+        return [f"{flow.flow}: {flow.note or 'not run'}"]
+    rows = [f"{flow.flow}: {flow.connector.documents} documents"]
+    if flow.bound is not None:
+        bound = flow.bound
+        per_doc = bound.requests / flow.connector.documents
+        rows.append(
+            f"  lower bound {bound.requests} requests ({bound.reads} reads of {bound.rows} rows, {bound.writes} "
+            f"writes of {bound.nodes} nodes in {bound.graphs} graphs) = {per_doc:.4f} per document"
+        )
+    rows += _run_rows("connector", flow.connector)
+    if flow.baseline is not None:
+        rows += _run_rows("baseline", flow.baseline)
+    rows.append(
+        f"  ratios     connector/bound {_ratio(flow.requests_over_bound())} (target <= 1.25x)   "
+        f"baseline/connector requests {_ratio(flow.baseline_request_ratio())} (target >= 100x)   "
+        f"wall time {_ratio(flow.baseline_time_ratio())} (target >= 20x)"
+    )
+    return rows
+
+
+def render(report: BenchReport) -> str:
+    s = report.settings
+    lines = [
+        f"bench: {s.documents} documents per flow, {s.lines_per_invoice} lines per invoice; latency "
+        f"{s.latency_ms_per_request} ms a request + {s.latency_ms_per_record} ms a record written; "
+        f"max_parallel_requests {s.max_parallel_requests}; baseline over {s.baseline_documents} documents",
+        "",
+    ]
+    for flow in report.flows:
+        lines += [*_flow_rows(flow), ""]
+    if report.cold_starts:
+        lines.append("cold start (handler import, fresh interpreter, median; target < 400 ms):")
+        lines += [f"  {c.function:<22} {c.import_ms:>7.1f} ms" for c in report.cold_starts]
+    return "\n".join(lines)

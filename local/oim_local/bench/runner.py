@@ -1,0 +1,129 @@
+"""One benchmark: data once, then per flow the connector run, a memory pass and the baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from oim_connector.flows.registry import document_flow, implemented_flows
+from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
+from oim_connector.model.settings import ConnectorSettings
+
+from oim_local.bench.baseline import run_baseline
+from oim_local.bench.bounds import eligible_rows, lower_bound
+from oim_local.bench.coldstart import cold_starts
+from oim_local.bench.connector import run_connector
+from oim_local.bench.dataset import DataSet, prepare
+from oim_local.bench.figures import BenchReport, BenchSettings, FlowFigures, RunFigures
+from oim_local.org.runtime import FaultPlan
+from oim_local.org.store import OrgStore
+
+# Flows the generated data set has documents for (credit notes need posted originals first).
+BENCHED_FLOWS = (FlowId.SALES_INVOICES, FlowId.PAYABLE_INVOICES, FlowId.JOURNALS)
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    work_dir: Path
+    documents: int = 1000
+    lines_per_invoice: int = 5
+    latency_ms_per_request: int = 100
+    latency_ms_per_record: int = 2
+    baseline_documents: int = 50
+    flows: Sequence[FlowId] = BENCHED_FLOWS
+    memory: bool = True
+    cold_start_runs: int = 3
+    settings: ConnectorSettings | None = None
+
+
+def run_bench(options: BenchOptions, progress: Callable[[str], None] = lambda _: None) -> BenchReport:
+    settings = options.settings or ConnectorSettings()
+    faults = FaultPlan(
+        latency_ms_per_request=options.latency_ms_per_request, latency_ms_per_record=options.latency_ms_per_record
+    )
+    options.work_dir.mkdir(parents=True, exist_ok=True)
+    progress(f"generating and loading {options.documents} documents per flow")
+    data = prepare(options.work_dir, documents=options.documents, lines_per_invoice=options.lines_per_invoice)
+    implemented = set(implemented_flows())
+    flows = []
+    for flow in DOCUMENT_FLOWS:
+        if flow not in options.flows:
+            continue
+        if flow not in implemented:
+            flows.append(FlowFigures(flow=flow.value, implemented=False, note="not implemented yet"))
+            continue
+        flows.append(_bench_flow(flow, data, settings, faults, options, progress))
+    progress("measuring handler import times")
+    return BenchReport(
+        settings=BenchSettings(
+            documents=options.documents,
+            lines_per_invoice=options.lines_per_invoice,
+            latency_ms_per_request=options.latency_ms_per_request,
+            latency_ms_per_record=options.latency_ms_per_record,
+            baseline_documents=options.baseline_documents,
+            max_parallel_requests=settings.general.max_parallel_requests,
+            batch_size=None,
+        ),
+        flows=flows,
+        cold_starts=cold_starts(options.cold_start_runs) if options.cold_start_runs else [],
+    )
+
+
+def _bench_flow(
+    flow: FlowId,
+    data: DataSet,
+    settings: ConnectorSettings,
+    faults: FaultPlan,
+    options: BenchOptions,
+    progress: Callable[[str], None],
+) -> FlowFigures:
+    db = data.fresh_org(options.work_dir / f"{flow.python_name}.db")
+    store = OrgStore(db)
+    try:
+        documents, rows = eligible_rows(store, document_flow(flow), settings)
+    finally:
+        store.close()
+    if not documents:
+        return FlowFigures(flow=flow.value, implemented=True, note="the generated data has no eligible documents")
+    progress(f"{flow.value}: connector over {documents} documents")
+    connector, (graphs, nodes) = run_connector(db, flow, settings, faults, documents=documents)
+    if options.memory:
+        progress(f"{flow.value}: memory pass (no latency, traced)")
+        traced, _ = run_connector(
+            data.fresh_org(db), flow, settings, FaultPlan(), documents=documents, trace_memory=True
+        )
+        connector = connector.model_copy(update={"peak_memory_mb": traced.peak_memory_mb})
+    baseline = None
+    if options.baseline_documents:
+        progress(f"{flow.value}: baseline over {min(documents, options.baseline_documents)} documents")
+        baseline = _scaled(
+            run_baseline(
+                data.fresh_org(db), flow, settings, faults, limit=options.baseline_documents, today=dt.date.today()
+            ),
+            documents,
+        )
+    return FlowFigures(
+        flow=flow.value,
+        implemented=True,
+        bound=lower_bound(rows, graphs, nodes),
+        connector=connector,
+        baseline=baseline,
+    )
+
+
+def _scaled(figures: RunFigures, documents: int) -> RunFigures:
+    """Per-document figures stay as measured; the wall time is scaled to the whole data set."""
+    if figures.documents >= documents or not figures.documents:
+        return figures
+    return figures.model_copy(
+        update={
+            "wall_seconds": figures.wall_seconds * documents / figures.documents,
+            "extrapolated_from": figures.documents,
+            "api_requests": round(figures.api_requests * documents / figures.documents),
+            "requests_by_kind": {k: round(v * documents / figures.documents) for k, v in
+                                 figures.requests_by_kind.items()},
+            "documents": documents,
+        }
+    )  # fmt: skip

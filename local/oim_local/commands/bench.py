@@ -1,0 +1,64 @@
+"""``oim-connector bench``: the connector against a per-record baseline on generated data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="benchmark: API requests per document, throughput, memory, cold start",
+        description="Run every implemented document flow on generated data against a local org with a latency "
+        "model, beside a one-request-per-record baseline; print both and their ratios and write them as JSON.",
+    )
+    parser.add_argument("--documents", type=int, default=1000, help="documents per flow (default 1000)")
+    parser.add_argument("--lines", type=int, default=5, help="lines per sales and payable invoice (default 5)")
+    parser.add_argument("--latency-ms", type=int, default=100, help="latency per API request (default 100)")
+    parser.add_argument("--record-latency-ms", type=int, default=2, help="latency per record written (default 2)")
+    parser.add_argument(
+        "--baseline-documents",
+        type=int,
+        default=50,
+        help="documents the baseline runs (its wall time is scaled to the whole set; 0 skips it; default 50)",
+    )
+    parser.add_argument("--flows", nargs="+", metavar="FLOW", help="only these flows")
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced memory pass")
+    parser.add_argument("--cold-start-runs", type=int, default=3, help="imports per handler (0 skips; default 3)")
+    parser.add_argument("--work-dir", type=Path, help="where data and org copies go (default: a temporary directory)")
+    parser.add_argument("--json", type=Path, default=Path("bench.json"), help="figures as JSON (default bench.json)")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from oim_connector.model.flows import parse_flow
+
+    from oim_local.bench.render import render
+    from oim_local.bench.runner import BENCHED_FLOWS, BenchOptions, run_bench
+
+    try:
+        flows = tuple(parse_flow(name) for name in args.flows) if args.flows else BENCHED_FLOWS
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="oim-bench-") as scratch:
+        options = BenchOptions(
+            work_dir=args.work_dir or Path(scratch),
+            documents=args.documents,
+            lines_per_invoice=args.lines,
+            latency_ms_per_request=args.latency_ms,
+            latency_ms_per_record=args.record_latency_ms,
+            baseline_documents=args.baseline_documents,
+            flows=flows,
+            memory=not args.no_memory,
+            cold_start_runs=args.cold_start_runs,
+        )
+        report = run_bench(options, progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True))
+    print(render(report))
+    args.json.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    print(f"\nfigures written to {args.json}")
+    return 0
