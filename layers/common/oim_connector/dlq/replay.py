@@ -217,6 +217,7 @@ def replay(
     method: Method = "auto",
     known_sources: Mapping[str, str] | None = None,
     wait_seconds: float = 0.0,
+    move_tasks_available: bool = True,
 ) -> ReplayResult:
     """Move up to ``limit`` messages (all without one) from the dead-letter queue ``queue`` back."""
     if limit is not None and limit < 1:
@@ -225,8 +226,9 @@ def replay(
     target = resolve_queue(sqs, destination) if destination else source_of(sqs, dlq, known_sources)
     chosen = method
     if chosen == "auto":
-        # A move task moves everything: a limit needs the copy loop.
-        chosen = "copy" if limit is not None else "move-task"
+        # A move task moves everything: a limit needs the copy loop. Emulators (a moto server behind
+        # --endpoint-url) have no move tasks and answer 500, which must not be mistaken for AWS's.
+        chosen = "copy" if limit is not None or not move_tasks_available else "move-task"
     if chosen == "move-task":
         try:
             return MoveTaskMover(sqs, wait_seconds=wait_seconds).move(dlq, target, limit=None, dry_run=dry_run)
