@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
-
 from oim_local.cli import main
 
 pytestmark = pytest.mark.integration
