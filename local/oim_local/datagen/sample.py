@@ -798,8 +798,10 @@ def journal_cases() -> Iterator[Case]:
             reason="RcFound",
             reason_gla="GlaCycleCount",
         ),
-        "EUR values in a GBP journal at 1.17: lines round to 28.49 + 28.49 + 28.50 - 85.47, 0.01 to rounding",
+        "EUR values in a GBP journal at 1.17: lines round to 28.49 + 28.49 + 28.50 - 85.47, 0.01 to the rounding "
+        "GLA of the journal settings (reporting code 7900)",
         "created",
+        "refused until the rounding GLA is set in the journal settings: the 0.01 difference is never dropped",
     )
 
 
