@@ -1,11 +1,18 @@
-"""Lambda handler of the admin function (not implemented yet)."""
+"""The admin API and page: settings, field mappings, schedules and the status view."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from oim_connector.admin.api import build_admin_api
+from oim_connector.admin.wiring import admin_service
+from oim_connector.observability import logger, tracer
 
+API = build_admin_api(admin_service)
+
+
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    message = "admin is not implemented yet"
-    return {"statusCode": 501, "body": json.dumps({"error": "NOT_IMPLEMENTED", "message": message})}
+    answer: dict[str, Any] = API.resolve(event, context)
+    return answer

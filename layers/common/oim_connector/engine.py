@@ -81,6 +81,13 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
     try:
         for batch, missing in _batches(request, flow, ctx, extra):
             explained = flow.explain_missing(ctx.org, missing) if missing else {}
+            if request.trigger == TriggerKind.EVENT and extra:
+                # An OIM event for a record that does not meet the custom criteria is acknowledged, not an error.
+                for record_id in [i for i in missing if i not in explained]:
+                    report.add(SourceResult(source_id=record_id, outcome=Outcome.SKIPPED,
+                                            reason="not created automatically: its "
+                                                   f"{flow_settings.custom_criteria_field} is not checked"))  # fmt: skip
+                missing = [i for i in missing if i in explained]
             for record_id in missing:
                 report.add(SourceResult(
                     source_id=record_id, outcome=Outcome.FAILED,
@@ -153,13 +160,12 @@ def _process(
     writable = [item for item in mapped if not item.skip_reason and not item.errors]
     if hook is not None:
         context = HookContext(request.flow.value, request.trigger.value, request.run_id, request.dry_run)
-        outcome = apply_hook(hook[0], hook[1], writable, context)
-        for item in outcome.dropped:
+        hooked = apply_hook(hook[0], hook[1], writable, context)
+        for item in hooked.dropped:
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                     outcome=Outcome.SKIPPED, reason=f"dropped by hook {hook[0]}"))  # fmt: skip
-        changed = {item.source_id: item for item in outcome.kept}
-        mapped = [changed[m.source_id] if m.source_id in changed else m for m in mapped
-                  if m.skip_reason or m.errors or m.source_id in changed]  # fmt: skip
+        changed = {item.source_id: item for item in hooked.kept}
+        mapped = [changed.get(m.source_id, m) for m in mapped if m.skip_reason or m.errors or m.source_id in changed]
     for item in mapped:
         if item.skip_reason:
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,

@@ -19,6 +19,7 @@ from oim_connector.jobs import Job, JobMessage, JobQueue, JobStatus, JobStore
 from oim_connector.model.flows import FlowId
 from oim_connector.model.report import RunReport
 from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
 from oim_connector.settings_store import SettingsStore
 
@@ -36,6 +37,8 @@ class Services:
     max_list_ids: int = 5000
     safety_margin_seconds: float = 60.0
     batch_size: int = 500
+    # Told about each finished background run: notifications and run history.
+    listeners: Sequence[RunListener] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class ConnectorService:
         else:
             status = JobStatus.SUCCEEDED if not report.stopped_reason else JobStatus.FAILED
             jobs.update(message.job_id, status, report.to_json_dict(), message.continuation)
+            self._finished(report)
         return report
 
     def scheduled(self, flow: FlowId, run_key: str, remaining_seconds: Callable[[], float] | None) -> RunReport:
@@ -123,12 +127,25 @@ class ConnectorService:
         report = self.run(request, remaining_seconds)
         if report.checkpoint:
             self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE)
+        else:
+            self._finished(report)
         return report
 
     def oim_event(self, flow: FlowId, record_id: str, event: str) -> RunReport:
         request = RunRequest(flow=flow, trigger=TriggerKind.EVENT, run_id=_run_id(), record_ids=(record_id,),
                              event=event)  # fmt: skip
-        return self.run(request)
+        report = self.run(request)
+        counts = report.counts
+        if counts.created or counts.updated or counts.failed:  # an event that does not qualify stays quiet
+            self._finished(report)
+        return report
+
+    def _finished(self, report: RunReport) -> None:
+        if not self.services.listeners:
+            return
+        general = self.services.settings.load().general
+        for listener in self.services.listeners:
+            listener.run_finished(report, general)
 
     def _continue_later(self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind) -> None:
         jobs, queue = self._async_ports()

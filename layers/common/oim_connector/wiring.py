@@ -6,11 +6,13 @@ invocations; ``reset()`` forgets them (tests, and after a credentials rotation).
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from oim_connector.config import environment
 from oim_connector.errors import ConfigurationError
 from oim_connector.jobs import DynamoJobStore, SqsJobQueue
+from oim_connector.notifications import Notifications, RunListener, SalesforceNotifier, SnsEmailNotifier
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.org.retry import RetryPolicy
@@ -44,6 +46,21 @@ def salesforce_org() -> SalesforceOrg:
     return SalesforceOrg(credentials, retry=retry)
 
 
+def run_listeners() -> list[RunListener]:
+    """After each background run: the summary by email (SNS) and in Salesforce, and the run history."""
+    from oim_connector.admin.history import RunHistory
+
+    env = environment()
+    email = SnsEmailNotifier(env.NOTIFICATIONS_TOPIC_ARN) if env.NOTIFICATIONS_TOPIC_ARN else None
+    # CUSTOM_NOTIFICATION_TYPE: DeveloperName of the org's custom notification type; unset, no bell notifications.
+    type_name = os.environ.get("CUSTOM_NOTIFICATION_TYPE")
+    salesforce = SalesforceNotifier(salesforce_org, type_name) if type_name else None
+    listeners: list[RunListener] = [Notifications(email=email, salesforce=salesforce)]
+    if env.JOBS_TABLE:
+        listeners.append(RunHistory(env.JOBS_TABLE))
+    return listeners
+
+
 @cache
 def service() -> ConnectorService:
     env = environment()
@@ -56,6 +73,7 @@ def service() -> ConnectorService:
             sync_list_limit=env.SYNC_LIST_LIMIT,
             max_list_ids=env.MAX_LIST_IDS,
             safety_margin_seconds=env.SAFETY_MARGIN_SECONDS,
+            listeners=run_listeners(),
         )
     )
 
@@ -64,6 +82,9 @@ def reset() -> None:
     environment.cache_clear()
     salesforce_org.cache_clear()
     service.cache_clear()
+    from oim_connector.admin import wiring as admin_wiring
+
+    admin_wiring.reset()
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()  # type: ignore[no-untyped-call]

@@ -22,7 +22,7 @@ from oim_connector.org.credentials import SalesforceCredentials, TokenProvider
 from oim_connector.org.graph import Graph, GraphResult, parse_graph_response
 from oim_connector.org.port import ApiUsage, PostResult, SaveResult
 from oim_connector.org.retry import RetryPolicy
-from oim_connector.org.soql import Select
+from oim_connector.org.soql import Condition, Select
 
 T = TypeVar("T")
 
@@ -181,6 +181,38 @@ class SalesforceOrg:
             PostResult(str(r.get("id")), bool(r.get("success")), r.get("status"), r.get("error"))
             for r in (answer or {}).get("results", [])
         ]
+
+    def count(self, sobject: str, where: Condition | None = None) -> int:
+        """``SELECT COUNT() ...``: the number of matching records, without reading them (status view)."""
+        from oim_connector.org.soql import check_name
+
+        soql = f"SELECT COUNT() FROM {check_name(sobject)}"  # noqa: S608 - a checked name
+        if where is not None:
+            soql += f" WHERE {where.text}"
+        answer: dict[str, Any] = self._call(lambda sf: sf.query(soql), idempotent=True)
+        return int(answer.get("totalSize", 0))
+
+    def send_custom_notification(self, type_name: str, title: str, body: str, target_id: str | None) -> None:
+        """The standard action customNotificationAction, to the integration user (the custom notification
+        type's recipients in the org can widen it); ``type_name`` is the type's DeveloperName."""
+        type_id = self.custom_notification_type_id(type_name)
+        me = self._call(_restful("chatter/users/me", "GET", None), idempotent=True)
+        user_id = str(me["id"])
+        inputs: dict[str, Any] = {"customNotifTypeId": type_id, "recipientIds": [user_id], "title": title, "body": body}
+        if target_id:
+            inputs["targetId"] = target_id
+        path = "actions/standard/customNotificationAction"
+        self._call(_restful(path, "POST", {"inputs": [inputs]}), idempotent=False)
+
+    def custom_notification_type_id(self, type_name: str) -> str:
+        from oim_connector.org.soql import eq
+
+        soql = f"SELECT Id FROM CustomNotificationType WHERE {eq('DeveloperName', type_name).text}"  # noqa: S608
+        answer = self._call(lambda sf: sf.toolingexecute(f"query/?q={soql}", method="GET"), idempotent=True)
+        records = answer.get("records") or []
+        if not records:
+            raise OrgError(f"The custom notification type {type_name} is not deployed in the org")
+        return str(records[0]["Id"])
 
     def describe(self, sobject: str) -> dict[str, Any]:
         from oim_connector.org.soql import check_name
