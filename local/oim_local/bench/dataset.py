@@ -7,14 +7,18 @@ from the same untouched data.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+
+from oim_connector.model.flows import FlowId
 
 from oim_local.datagen.volume import generate_volume
 from oim_local.org.store import OrgStore
 from oim_local.org.tree import load_plans
 
 _SQLITE_SIDE_FILES = ("-wal", "-shm")
+BENCH_DATA_FLOWS = (FlowId.SALES_INVOICES, FlowId.PAYABLE_INVOICES, FlowId.JOURNALS, FlowId.VENDOR_ACCOUNTS)
 
 
 @dataclass(frozen=True)
@@ -30,16 +34,27 @@ class DataSet:
         return db_path
 
 
-def prepare(work_dir: Path, *, documents: int, lines_per_invoice: int, seed: int = 0) -> DataSet:
-    """``documents`` sales invoices, payable invoices, perpetual records and supplier sites."""
-    data_dir = work_dir / "data"
+def prepare(
+    work_dir: Path,
+    *,
+    documents: int,
+    lines_per_invoice: int,
+    flows: Collection[FlowId] = BENCH_DATA_FLOWS,
+    seed: int = 0,
+) -> DataSet:
+    """``documents`` source documents for each of ``flows``: sales invoices, AP vouchers, perpetual
+    records, supplier sites."""
+
+    def count(flow: FlowId) -> int:
+        return documents if flow in flows else 0
+
     plan = generate_volume(
-        data_dir,
-        sales_invoices=documents,
+        work_dir / "data",
+        sales_invoices=count(FlowId.SALES_INVOICES),
         lines_per_invoice=lines_per_invoice,
-        payable_invoices=documents,
-        perpetual_records=documents,
-        supplier_sites=documents,
+        payable_invoices=count(FlowId.PAYABLE_INVOICES),
+        perpetual_records=count(FlowId.JOURNALS),
+        supplier_sites=count(FlowId.VENDOR_ACCOUNTS),
         seed=seed,
     )
     template = work_dir / "template.db"
