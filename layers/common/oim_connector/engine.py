@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from oim_connector.errors import DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
-from oim_connector.graphs import PlannedGraph, plan_graphs
+from oim_connector.graphs import plan_graphs
 from oim_connector.hooks import Hook, HookContext, apply_hook, load_hook
+from oim_connector.lock_lanes import run_without_shared_locks
 from oim_connector.mapping.rules import release_stale_claim
 from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.report import DocumentRef, Outcome, RunReport, SourceResult
@@ -235,52 +234,49 @@ def _document_refs(item: Mapped, ids: dict[str, str], names: dict[str, str] | No
     return refs
 
 
-def _lane(item: Mapped, lanes: int) -> int:
-    key = item.lock_key or item.source_id
-    return zlib.crc32(key.encode()) % lanes
+def _lock_key(item: Mapped) -> str:
+    return item.lock_key or item.source_id
 
 
 def _write(ready: Sequence[Mapped], ctx: RunContext) -> list[_WriteOutcome]:
-    """Bounded parallel graph requests; documents that lock the same parent share a lane."""
+    """Graphs packed into as few requests as allowed, sent in parallel; none in flight share a parent."""
     if not ready:
         return []
-    lanes_count = max(1, min(ctx.settings.general.max_parallel_requests, len(ready)))
-    lanes: list[list[tuple[Mapped, list[PlannedGraph]]]] = [[] for _ in range(lanes_count)]
-    for item in ready:
-        lanes[_lane(item, lanes_count)].append((item, plan_graphs(item)))
-    outcomes: list[_WriteOutcome] = []
-    if lanes_count == 1:
-        outcomes.extend(_write_lane(lanes[0], ctx.org))
-        return outcomes
-    with ThreadPoolExecutor(max_workers=lanes_count) as pool:
-        for lane_outcomes in pool.map(lambda lane: _write_lane(lane, ctx.org), [ln for ln in lanes if ln]):
-            outcomes.extend(lane_outcomes)
-    return outcomes
-
-
-def _write_lane(lane: list[tuple[Mapped, list[PlannedGraph]]], org: OrgPort) -> list[_WriteOutcome]:
     graphs: list[Graph] = []
     owner: dict[str, _WriteOutcome] = {}
+    lock_keys: dict[str, str] = {}
     outcomes = []
-    for item, planned in lane:
+    for item in sorted(ready, key=_lock_key):  # one parent's documents end up in the same requests
         outcome = _WriteOutcome(item)
         outcomes.append(outcome)
-        for index, plan in enumerate(planned):
+        for index, plan in enumerate(plan_graphs(item)):
             graph_id = f"g{len(graphs)}_{index}"
             graphs.append(Graph(graph_id, plan.nodes))
             owner[graph_id] = outcome
-    for request_graphs in pack_graphs(graphs):
-        try:
-            results = org.run_graphs(request_graphs)
-        except DailyLimitReachedError:
-            raise
-        except (TransientOrgError, OrgError) as error:
-            for graph in request_graphs:
-                owner[graph.graph_id].unknown = f"Salesforce could not be reached reliably: {error.message}"
-            continue
-        for result in results:
-            owner[result.graph_id].graph_results.append(result)
+            lock_keys[graph_id] = _lock_key(item)
+
+    def keys_of(request_graphs: list[Graph]) -> frozenset[str]:
+        return frozenset(lock_keys[g.graph_id] for g in request_graphs)
+
+    def send(request_graphs: list[Graph]) -> None:
+        _send_graphs(request_graphs, owner, ctx.org)
+
+    parallel = ctx.settings.general.max_parallel_requests
+    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send)
     return outcomes
+
+
+def _send_graphs(request_graphs: list[Graph], owner: dict[str, _WriteOutcome], org: OrgPort) -> None:
+    try:
+        results = org.run_graphs(request_graphs)
+    except DailyLimitReachedError:
+        raise
+    except (TransientOrgError, OrgError) as error:
+        for graph in request_graphs:
+            owner[graph.graph_id].unknown = f"Salesforce could not be reached reliably: {error.message}"
+        return
+    for result in results:
+        owner[result.graph_id].graph_results.append(result)
 
 
 def _mark_errors(org: OrgPort, sobject: str, failures: Sequence[tuple[str, str]]) -> None:
