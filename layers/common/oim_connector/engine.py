@@ -288,6 +288,8 @@ def _mark_errors(org: OrgPort, sobject: str, failures: Sequence[tuple[str, str]]
         for result in org.update_records(sobject, records):
             if not result.success:
                 log.warning("could not mark %s as Export Error: %s", result.record_id, "; ".join(result.errors))
+    except DailyLimitReachedError:
+        raise  # the run stops and says so; the unmarked records are marked by the next run
     except (TransientOrgError, OrgError) as error:
         log.warning("could not mark %d records as Export Error: %s", len(records), error.message)
 
