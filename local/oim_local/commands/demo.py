@@ -12,7 +12,7 @@ from typing import Any
 
 from oim_connector.flows.registry import implemented_flows
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import ConnectorSettings, GeneralSettings
+from oim_connector.model.settings import ConnectorSettings, GeneralSettings, JournalSettings
 from oim_connector.org.soql import Select
 
 from oim_local.report.table import table
@@ -41,8 +41,12 @@ def _demo(args: argparse.Namespace) -> int:
             db.unlink()
         loaded = load_sample(db)
         print(f"Loaded the sample data: {loaded.total} records into {db}", file=sys.stderr)
-        # The sample data set names Acme Industries US as the default company (vouchers with no PO).
-        settings = ConnectorSettings(general=GeneralSettings(default_company="Acme Industries US"))
+        # As the sample data set's README says: Acme Industries US is the default company (vouchers
+        # with no PO) and GLA 7900 takes conversion rounding on foreign-currency journals.
+        settings = ConnectorSettings(
+            general=GeneralSettings(default_company="Acme Industries US"),
+            journals=JournalSettings(rounding_gla="7900"),
+        )
         with LocalEnvironment(db, settings=settings, sync_list_limit=500, quiet=True) as env:
             sections = [_run_flow(env, flow) for flow in implemented_flows()]
     if args.json:
