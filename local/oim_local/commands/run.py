@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from oim_connector.errors import ConnectorError
+from oim_connector.config import environment
+from oim_connector.errors import ConfigurationError, ConnectorError
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.report import RunReport
 from oim_connector.model.requests import RunRequest, TriggerKind
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.org.retry import RetryPolicy
 from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import StaticSettingsStore, parse_settings
 
@@ -41,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--instance-url",
         help="a real org; credentials from SALESFORCE_AUTH (token|client_credentials|jwt), SALESFORCE_ACCESS_TOKEN, "
         "SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_USERNAME, SALESFORCE_PRIVATE_KEY_FILE, "
-        "SALESFORCE_LOGIN_URL",
+        "SALESFORCE_LOGIN_URL, SALESFORCE_CA_BUNDLE_FILE; retries from SALESFORCE_RETRY_ATTEMPTS, "
+        "SALESFORCE_RETRY_BASE_SECONDS, SALESFORCE_CONCURRENCY_BACKOFF_SECONDS",
     )
     parser.add_argument("--settings", type=Path, help="connector settings JSON (default: the defaults)")
     parser.add_argument("--dry-run", action="store_true", help="map and report what would be created; write nothing")
@@ -76,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _org(args: argparse.Namespace) -> Iterator[SalesforceOrg]:
     if args.instance_url:
-        yield SalesforceOrg(_credentials_from_environment(args.instance_url))
+        yield SalesforceOrg(_credentials_from_environment(args.instance_url), retry=_retry_from_environment())
         return
     from oim_local.org.runtime import start_local_org
     from oim_local.runner.environment import salesforce_secret_for
@@ -104,10 +107,25 @@ def _credentials_from_environment(instance_url: str) -> SalesforceCredentials:
             data[key] = env[variable]
     if env.get("SALESFORCE_PRIVATE_KEY_FILE"):
         data["private_key"] = Path(env["SALESFORCE_PRIVATE_KEY_FILE"]).read_text(encoding="utf-8")
+    if env.get("SALESFORCE_CA_BUNDLE_FILE"):  # an org with a private CA, such as 'org serve'
+        data["ca_bundle"] = Path(env["SALESFORCE_CA_BUNDLE_FILE"]).read_text(encoding="utf-8")
     try:
         return SalesforceCredentials.model_validate(data)
     except ValueError as error:
         raise SystemExit(f"error: Salesforce credentials are incomplete: {error}") from None
+
+
+def _retry_from_environment() -> RetryPolicy:
+    """The same SALESFORCE_RETRY_* variables (and defaults) as the deployed functions."""
+    try:
+        env = environment()
+    except ConfigurationError as error:
+        raise SystemExit(f"error: {error.message}") from None
+    return RetryPolicy(
+        max_attempts=env.SALESFORCE_RETRY_ATTEMPTS,
+        base_delay_seconds=env.SALESFORCE_RETRY_BASE_SECONDS,
+        concurrency_delay_seconds=env.SALESFORCE_CONCURRENCY_BACKOFF_SECONDS,
+    )
 
 
 def _progress() -> Any:

@@ -85,11 +85,12 @@ class OrgApp:
         return self._tokens
 
     def counters(self) -> Counters:
-        return self._counters.snapshot()
+        return self._counters.snapshot().model_copy(update={"faults_injected": self._faults.injected()})
 
     def reset_counters(self) -> None:
         self._counters.reset()
         self._usage.reset()
+        self._faults.reset_injected()
 
     def set_faults(self, plan: FaultPlan | None) -> None:
         self._faults.set_plan(plan)

@@ -6,7 +6,7 @@ import threading
 from collections import Counter
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 RequestKind = Literal[
     "query",
@@ -35,6 +35,8 @@ class Counters(BaseModel):
     records_written: int
     graphs: int
     nodes: int
+    # Faults the fault plan injected, by kind (filled in by the app, not the book).
+    faults_injected: dict[str, int] = Field(default_factory=dict)
 
 
 class CounterBook:

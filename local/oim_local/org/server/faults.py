@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field, TypeAdapter
@@ -74,6 +75,16 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._plan = plan
         self._random = random.Random(plan.seed if plan else 0)  # noqa: S311 (reproducible, not secret)
+        self._injected: Counter[str] = Counter()
+
+    def injected(self) -> dict[str, int]:
+        """Faults injected so far, by kind (the chaos harness prints them)."""
+        with self._lock:
+            return dict(self._injected)
+
+    def reset_injected(self) -> None:
+        with self._lock:
+            self._injected.clear()
 
     def set_plan(self, plan: FaultPlan | None) -> None:
         """Start over with ``plan``: the same plan set again draws the same faults again."""
@@ -95,14 +106,19 @@ class FaultInjector:
                 return None
             if self._random.random() >= plan.rate:
                 return None
-            return self._random.choice(candidates)
+            kind = self._random.choice(candidates)
+            self._injected[kind.value] += 1
+            return kind
 
     def draw_lock_failure(self) -> bool:
         with self._lock:
             plan = self._plan
             if plan is None or plan.rate <= 0 or FaultKind.UNABLE_TO_LOCK_ROW not in plan.kinds:
                 return False
-            return self._random.random() < plan.rate
+            locked = self._random.random() < plan.rate
+            if locked:
+                self._injected[FaultKind.UNABLE_TO_LOCK_ROW.value] += 1
+            return locked
 
     def request_latency_seconds(self) -> float:
         return (self._plan.latency_ms_per_request / 1000.0) if self._plan else 0.0

@@ -1,0 +1,81 @@
+"""The figures a chaos run prints, and whether they keep the promise."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FlowVerdict(BaseModel):
+    """What the checks found for one flow once the dust settled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: str
+    documents: int = 0
+    expected_created: int = 0
+    expected_failed: int = 0
+    created: int = 0
+    target_lines: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    stuck: int = 0
+    unmarked_failures: int = 0
+    wrong_totals: int = 0
+    orphans: int = 0
+    problems: list[str] = Field(default_factory=list)
+
+
+class ChaosFigures(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    flows: list[str]
+    documents: int
+    faults_injected: dict[str, int] = Field(default_factory=dict)
+    api_requests: int = 0
+    crashes: int = 0
+    runs: int = 0
+    concurrent_runs: int = 0
+    stale_claims_planted: int = 0
+    daily_limit_stopped: bool | None = None
+    daily_limit_untouched_new: int = 0
+    daily_limit_problem: str | None = None
+    verdicts: list[FlowVerdict] = Field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(v, name)) for v in self.verdicts)
+
+    @property
+    def ok(self) -> bool:
+        bad = ("duplicates", "lost", "stuck", "unmarked_failures", "wrong_totals", "orphans")
+        return all(self.total(name) == 0 for name in bad) and self.daily_limit_problem is None
+
+    def render(self) -> str:
+        faults = sum(self.faults_injected.values())
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.faults_injected.items())) or "none"
+        limit = {None: "not tried", True: "run stopped and said so", False: "NOT REPORTED"}[self.daily_limit_stopped]
+        lines = [
+            f"flows:            {', '.join(self.flows)}",
+            f"documents:        {self.documents}",
+            f"faults injected:  {faults} ({kinds})",
+            f"api requests:     {self.api_requests}",
+            f"crashes:          {self.crashes} (SIGKILL)",
+            f"connector runs:   {self.runs} ({self.concurrent_runs} started concurrently)",
+            f"stale claims:     {self.stale_claims_planted} planted",
+            f"daily limit:      {limit}; {self.daily_limit_untouched_new} untouched records still New",
+            f"created:          {self.total('created')} documents, {self.total('target_lines')} lines "
+            f"(expected {self.total('expected_created')}; {self.total('expected_failed')} refused on purpose)",
+            f"duplicates:       {self.total('duplicates')}",
+            f"lost:             {self.total('lost')}",
+            f"stuck:            {self.total('stuck')}",
+            f"unmarked failures:{self.total('unmarked_failures'):>2}",
+            f"wrong totals:     {self.total('wrong_totals')}",
+            f"orphans:          {self.total('orphans')}",
+            f"wall time:        {self.wall_seconds:.1f} s",
+            f"verdict:          {'OK' if self.ok else 'FAILED'}",
+        ]
+        if self.daily_limit_problem:
+            lines.append(f"  daily limit: {self.daily_limit_problem}")
+        for verdict in self.verdicts:
+            lines.extend(f"  {verdict.flow}: {problem}" for problem in verdict.problems[:10])
+        return "\n".join(lines)

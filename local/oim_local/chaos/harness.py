@@ -1,0 +1,147 @@
+"""One chaos run: data in, daily limit, crashes, concurrent runs and record actions under faults,
+runs until the dust settles, then the checks. The org serves from another process throughout."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from oim_connector.flows.registry import document_flow, implemented_flows
+from oim_connector.model.documents import EXPORT_STATUS_FIELD
+from oim_connector.model.flows import FlowId
+from oim_connector.model.settings import ConnectorSettings, JournalSettings
+from oim_connector.org.adapter import SalesforceOrg
+from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.org.soql import Select, is_in
+
+from oim_local.chaos.checks import check_flow, existing_headers
+from oim_local.chaos.dataset import ChaosData, build_data
+from oim_local.chaos.figures import ChaosFigures
+from oim_local.chaos.org_process import OrgControl, OrgProcess
+from oim_local.chaos.plan import ChaosPlan
+from oim_local.chaos.runs import ConnectorLauncher, RunOutcome
+from oim_local.org.runtime import start_local_org
+from oim_local.runner.environment import salesforce_secret_for
+
+DAILY_LIMIT_WORDS = "daily API limit"
+# The generated data set books conversion rounding to GLA 7900 (Currency Rounding).
+CHAOS_SETTINGS = ConnectorSettings(journals=JournalSettings(rounding_gla="7900"))
+Say = Callable[[str], None]
+
+
+def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
+    started = time.monotonic()
+    flows = plan.flows or tuple(f.value for f in implemented_flows())
+    plan.work_dir.mkdir(parents=True, exist_ok=True)
+    say(f"generating {plan.documents} documents for {', '.join(flows)}")
+    data = build_data(plan.work_dir, flows=flows, documents=plan.documents, lines=plan.lines,
+                      invalid_share=plan.invalid_share, seed=plan.seed, stale_claims=plan.stale_claims)  # fmt: skip
+    figures = ChaosFigures(flows=list(flows), documents=sum(len(data.entries(f)) for f in flows),
+                           stale_claims_planted=len(data.stale_claims))  # fmt: skip
+    with _local_org(data.db) as org:
+        baseline = {f: existing_headers(org, document_flow(FlowId(f))) for f in flows}
+    rng = random.Random(plan.seed)  # noqa: S311 - reproducible chaos, not secrets
+    with OrgProcess(data.db, plan.work_dir / "org.log") as endpoint:
+        control = OrgControl(endpoint)
+        settings_file = plan.work_dir / "settings.json"
+        settings_file.write_text(CHAOS_SETTINGS.model_dump_json(), encoding="utf-8")
+        launcher = ConnectorLauncher(endpoint, plan.work_dir, settings_file)
+        faults = {"seed": plan.seed, "rate": plan.fault_rate, "latency_ms_per_request": plan.latency_ms}
+        if plan.daily_limit_after is not None:
+            say(f"daily limit after {plan.daily_limit_after} requests")
+            control.set_faults({**faults, "daily_limit_after": plan.daily_limit_after})
+            outcome = launcher.start(flows[0]).wait(plan.run_timeout_seconds)
+            figures.daily_limit_stopped = DAILY_LIMIT_WORDS in outcome.stopped_reason
+            control.set_faults(faults)
+            figures.daily_limit_untouched_new, figures.daily_limit_problem = _untouched(data, flows[0], endpoint)
+        control.set_faults(faults)
+        say(f"{plan.crashes} crashes")
+        figures.crashes = _crashes(launcher, flows, plan, rng)
+        say(f"{plan.concurrent_runs} concurrent runs and a record action per flow")
+        figures.concurrent_runs = _concurrent(launcher, data, flows, plan, rng)
+        say("settling, faults still on")
+        for flow in flows:
+            _settle(launcher, flow, plan)
+        control.set_faults(None)
+        for flow in flows:  # one clean pass: what the next scheduled run would see
+            launcher.start(flow).wait(plan.run_timeout_seconds)
+        counters = control.counters()
+        figures.faults_injected = dict(counters.get("faults_injected") or {})
+        figures.api_requests = int(counters.get("total_requests") or 0)
+        figures.runs = launcher.started
+    say("checking")
+    with _local_org(data.db) as org:
+        settings = CHAOS_SETTINGS
+        for flow in flows:
+            flow_obj = document_flow(FlowId(flow))
+            figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings))
+    figures.wall_seconds = time.monotonic() - started
+    return figures
+
+
+@contextlib.contextmanager
+def _local_org(db: Path) -> Iterator[SalesforceOrg]:
+    with start_local_org(db) as running:
+        yield SalesforceOrg(SalesforceCredentials.model_validate(salesforce_secret_for(running)))
+
+
+def _untouched(data: ChaosData, flow: str, endpoint: object) -> tuple[int, str | None]:
+    """After the daily limit stopped a run: nothing it did not finish may be marked or claimed."""
+    flow_obj = document_flow(FlowId(flow))
+    ids = [data.ids[e.reference_id] for e in data.entries(flow) if e.sobject == flow_obj.source_object]
+    with _local_org(data.db) as org:
+        records = list(org.query(Select(flow_obj.source_object, ("Id", EXPORT_STATUS_FIELD, flow_obj.back_link_field),
+                                        where=is_in("Id", ids[:300]))))  # fmt: skip
+    untouched = [r for r in records if not r.get(flow_obj.back_link_field)]
+    new = [r for r in untouched if r.get(EXPORT_STATUS_FIELD) in (None, "New")]
+    claimed = [r for r in untouched if r.get(EXPORT_STATUS_FIELD) == "Export in Process"
+               and str(r["Id"]) not in data.stale_claims]  # fmt: skip
+    problem = f"{len(claimed)} untouched records were left 'Export in Process'" if claimed else None
+    return len(new), problem
+
+
+def _crashes(launcher: ConnectorLauncher, flows: tuple[str, ...], plan: ChaosPlan, rng: random.Random) -> int:
+    crashes = attempts = 0
+    window = 3.0
+    while crashes < plan.crashes and attempts < plan.crashes * 4:
+        attempts += 1
+        run = launcher.start(flows[attempts % len(flows)])
+        deadline = time.monotonic() + rng.uniform(0.8, window)
+        while run.running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if run.kill():
+            crashes += 1
+        else:
+            window = max(1.0, window * 0.8)  # the run finished first: strike sooner next time
+            run.wait(plan.run_timeout_seconds)
+    return crashes
+
+
+def _concurrent(
+    launcher: ConnectorLauncher, data: ChaosData, flows: tuple[str, ...], plan: ChaosPlan, rng: random.Random
+) -> int:
+    started = 0
+    for flow in flows:
+        flow_obj = document_flow(FlowId(flow))
+        eligible = [data.ids[e.reference_id] for e in data.entries(flow)
+                    if e.outcome == "created" and e.sobject == flow_obj.source_object]  # fmt: skip
+        runs = [launcher.start(flow) for _ in range(plan.concurrent_runs)]
+        if eligible:  # a user's record action on a document the scheduled runs are processing
+            runs.append(launcher.start(flow, [rng.choice(eligible)]))
+        started += len(runs)
+        for run in runs:
+            run.wait(plan.run_timeout_seconds)
+    return started
+
+
+def _settle(launcher: ConnectorLauncher, flow: str, plan: ChaosPlan) -> list[RunOutcome]:
+    outcomes = []
+    for _ in range(plan.settle_rounds):
+        outcome = launcher.start(flow).wait(plan.run_timeout_seconds)
+        outcomes.append(outcome)
+        if outcome.report is not None and outcome.written == 0 and outcome.unresolved == 0:
+            break
+    return outcomes

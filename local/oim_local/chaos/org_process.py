@@ -1,0 +1,88 @@
+"""The local org in a process of its own (``oim-connector org serve``), so a connector run can be
+killed without taking the org down, plus its test-control API (faults, counters)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+
+@dataclass(frozen=True)
+class OrgEndpoint:
+    instance_url: str
+    token: str
+    ca_cert: Path
+
+
+class OrgProcess:
+    def __init__(self, db: Path, log_file: Path) -> None:
+        self._db = db
+        self._log_file = log_file
+        self._process: subprocess.Popen[str] | None = None
+        self.endpoint: OrgEndpoint | None = None
+
+    def start(self) -> OrgEndpoint:
+        log = self._log_file.open("a", encoding="utf-8")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "oim_local.cli", "org", "serve", "--db", str(self._db)],
+            stdout=subprocess.PIPE, stderr=log, text=True,
+        )  # fmt: skip
+        assert self._process.stdout is not None
+        found: dict[str, str] = {}
+        for line in self._process.stdout:
+            key, _, value = line.strip().partition(": ")
+            found[key] = value
+            if {"instance_url", "token", "ca_cert"} <= found.keys():
+                break
+        if "ca_cert" not in found:
+            raise RuntimeError(f"'org serve' did not start; see {self._log_file}")
+        self.endpoint = OrgEndpoint(found["instance_url"], found["token"], Path(found["ca_cert"]))
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def __enter__(self) -> OrgEndpoint:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class OrgControl:
+    """The local org's ``/__local/`` API: fault plans and counters."""
+
+    def __init__(self, endpoint: OrgEndpoint) -> None:
+        self._base = endpoint.instance_url.rstrip("/") + "/__local/"
+        self._http = requests.Session()
+        self._http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify
+        self._http.verify = str(endpoint.ca_cert)
+        self._http.headers["Authorization"] = f"Bearer {endpoint.token}"
+
+    def set_faults(self, plan: dict[str, Any] | None) -> None:
+        if plan is None:
+            response = self._http.delete(self._base + "faults", timeout=10)
+        else:
+            response = self._http.put(self._base + "faults", json=plan, timeout=10)
+        response.raise_for_status()
+
+    def counters(self) -> dict[str, Any]:
+        response = self._http.get(self._base + "counters", timeout=10)
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        return body

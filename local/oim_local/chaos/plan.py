@@ -1,0 +1,26 @@
+"""What a chaos run does: how much data, which faults, how many crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ChaosPlan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    work_dir: Path
+    documents: int = Field(default=1000, ge=1, description="source documents, spread over the implemented flows")
+    lines: tuple[int, int] = (1, 20)
+    invalid_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    fault_rate: float = Field(default=0.1, ge=0.0, le=1.0)
+    latency_ms: int = Field(default=2, ge=0, description="added to every API request")
+    seed: int = 0
+    crashes: int = Field(default=5, ge=0, description="connector runs killed with SIGKILL")
+    concurrent_runs: int = Field(default=2, ge=1, description="scheduled runs of one flow started together")
+    daily_limit_after: int | None = Field(default=6, ge=1, description="requests before the daily limit (phase 1)")
+    stale_claims: int = Field(default=3, ge=0, description="sources left 'Export in Process' by a dead process")
+    settle_rounds: int = Field(default=4, ge=1, description="runs per flow, faults still on, after the crashes")
+    flows: tuple[str, ...] | None = Field(default=None, description="default: every implemented document flow")
+    run_timeout_seconds: float = Field(default=900.0, gt=0)
