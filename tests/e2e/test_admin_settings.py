@@ -28,13 +28,17 @@ def test_settings_are_read_saved_and_versioned(sample: Sample) -> None:
     settings = current["settings"]
     settings["sales_invoices"]["line_limit"] = 2
 
-    status, saved = admin(sample, "PUT", "/admin/settings", {"settings": settings, "expectedVersion": current["version"]})
+    status, saved = admin(
+        sample, "PUT", "/admin/settings", {"settings": settings, "expectedVersion": current["version"]}
+    )
     assert status == 200
     status, again = admin(sample, "GET", "/admin/settings")
     assert again["version"] == saved["version"] > current["version"]
     assert again["settings"]["sales_invoices"]["line_limit"] == 2
     # A writer who read an older version is refused rather than overwriting the newer settings.
-    status, conflict = admin(sample, "PUT", "/admin/settings", {"settings": settings, "expectedVersion": current["version"]})
+    status, conflict = admin(
+        sample, "PUT", "/admin/settings", {"settings": settings, "expectedVersion": current["version"]}
+    )
     assert status == 409 and "changed by someone else" in conflict["message"]
     _, history = admin(sample, "GET", "/admin/settings/history")
     assert [v["version"] for v in history["versions"]][:1] == [saved["version"]]

@@ -5,15 +5,17 @@ event the flow functions expect (docs/architecture.md)."""
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from oim_connector.errors import BadRequestError, ConfigurationError, NotFoundError
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
 WEEK = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 NAME_PREFIX = "oim-"
@@ -36,12 +38,19 @@ class ScheduleSpec(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
     frequency: Frequency
-    start_time: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")
+    start_time: str = Field(description="HH:MM, 24-hour clock")
     days_of_week: list[Weekday] = Field(default_factory=list)
     # 1..28 exist in every month; "last" is the last day of each month.
     day_of_month: int | Literal["last"] = 1
     timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+\-]+){0,2}$")
     enabled: bool = True
+
+    @field_validator("start_time")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if not _TIME.match(value):
+            raise ValueError(f"'{value[:10]}' is not a time of day: use HH:MM, from 00:00 to 23:59")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> ScheduleSpec:
