@@ -83,9 +83,8 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
             if request.trigger == TriggerKind.EVENT and extra:
                 # An OIM event for a record that does not meet the custom criteria is acknowledged, not an error.
                 for record_id in [i for i in missing if i not in explained]:
-                    report.add(SourceResult(source_id=record_id, outcome=Outcome.SKIPPED,
-                                            reason="not created automatically: its "
-                                                   f"{flow_settings.custom_criteria_field} is not checked"))  # fmt: skip
+                    reason = f"not created automatically: its {flow_settings.custom_criteria_field} is not checked"
+                    report.add(SourceResult(source_id=record_id, outcome=Outcome.SKIPPED, reason=reason))
                 missing = [i for i in missing if i in explained]
             for record_id in missing:
                 report.add(SourceResult(
