@@ -42,8 +42,8 @@ def check_flow(
     sources = _by_id(org.query(flow.selection(settings, is_in("Id", chunk))) for chunk in _chunks(source_ids))
     marks = _by_id(org.query(Select(flow.source_object, ("Id", EXPORT_ERROR_FIELD), where=is_in("Id", chunk)))
                    for chunk in _chunks(source_ids))  # fmt: skip
-    for source_id, record in sources.items():
-        record[EXPORT_ERROR_FIELD] = marks.get(source_id, {}).get(EXPORT_ERROR_FIELD)
+    for source_id, source in sources.items():
+        source[EXPORT_ERROR_FIELD] = marks.get(source_id, {}).get(EXPORT_ERROR_FIELD)
     headers = [h for h in _all(org, flow.target_object, ("Id", EXTERNAL_ID_FIELD)) if h["Id"] not in baseline_headers]
     by_external_id: dict[str, list[str]] = defaultdict(list)
     for header in headers:
@@ -88,8 +88,13 @@ def _check_created(
 ) -> None:  # fmt: skip
     name = entry.reference_id
     if not mapped.ok:
+        # The data set expected a document the flow refuses: no loss if the record says why.
+        if record.get(EXPORT_STATUS_FIELD) == "Export Error" and record.get(EXPORT_ERROR_FIELD):
+            verdict.manifest_disagreements += 1
+            verdict.notes.append(f"{name}: the data set expects a document, the flow refuses it and says why")
+            return
         verdict.lost += 1
-        verdict.problems.append(f"{name}: the mapping now refuses it ({'; '.join(mapped.errors)})")
+        verdict.problems.append(f"{name}: refused ({'; '.join(mapped.errors)}) without saying so on the record")
         return
     if record.get(EXPORT_STATUS_FIELD) != "Exported":
         verdict.lost += 1

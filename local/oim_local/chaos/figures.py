@@ -22,7 +22,10 @@ class FlowVerdict(BaseModel):
     unmarked_failures: int = 0
     wrong_totals: int = 0
     orphans: int = 0
+    # Documents the data set expected but the flow refuses (and marks): a data-set question, not a loss.
+    manifest_disagreements: int = 0
     problems: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class ChaosFigures(BaseModel):
@@ -71,6 +74,7 @@ class ChaosFigures(BaseModel):
             f"unmarked failures:{self.total('unmarked_failures'):>2}",
             f"wrong totals:     {self.total('wrong_totals')}",
             f"orphans:          {self.total('orphans')}",
+            f"refused, not in the data set's plan: {self.total('manifest_disagreements')} (marked Export Error)",
             f"wall time:        {self.wall_seconds:.1f} s",
             f"verdict:          {'OK' if self.ok else 'FAILED'}",
         ]
@@ -78,4 +82,5 @@ class ChaosFigures(BaseModel):
             lines.append(f"  daily limit: {self.daily_limit_problem}")
         for verdict in self.verdicts:
             lines.extend(f"  {verdict.flow}: {problem}" for problem in verdict.problems[:10])
+            lines.extend(f"  {verdict.flow}: note: {note}" for note in verdict.notes[:5])
         return "\n".join(lines)
