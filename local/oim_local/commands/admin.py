@@ -1,0 +1,111 @@
+"""``oim-connector admin serve``: the admin API and page on http://127.0.0.1:PORT/admin/page,
+served by the real admin handler against a local org and moto (the browser test uses it).
+
+``POST /local/run/<flow>`` runs the flow as its schedule would (the local stand-in for
+EventBridge Scheduler), so a changed setting can be seen to take effect in the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
+
+from oim_local.runner import events
+from oim_local.runner.aws import REGION
+from oim_local.runner.environment import LocalEnvironment
+from oim_local.sample import load_sample
+
+SCHEDULE_GROUP = "oim-connector"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("admin", help="the admin API and page, locally")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = actions.add_parser("serve", help="serve the admin page and API on 127.0.0.1 against a local org")
+    serve.add_argument("--db", type=Path, help="local org database (default: a fresh one with the sample data)")
+    serve.add_argument("--port", type=int, default=8400, help="port (0 picks a free one)")
+    serve.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="oim-admin-") as scratch:
+        db = args.db
+        if db is None:
+            db = Path(scratch) / "org.db"
+            load_sample(db)
+        with LocalEnvironment(db, quiet=True) as env:
+            _local_scheduler()
+            server = HTTPServer(("127.0.0.1", args.port), _handler_for(env))
+            print(f"admin page: http://127.0.0.1:{server.server_port}/admin/page", flush=True)
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.server_close()
+    return 0
+
+
+def _local_scheduler() -> None:
+    """The scheduler settings the stack gives the admin function, pointed at moto (this process
+    serves until it ends, so the variables need no restoring)."""
+    boto3.client("scheduler", region_name=REGION).create_schedule_group(Name=SCHEDULE_GROUP)
+    arns = {f.value: f"arn:aws:lambda:{REGION}:123456789012:function:oim-connector-{f.value}" for f in DOCUMENT_FLOWS}
+    os.environ["SCHEDULE_GROUP"] = SCHEDULE_GROUP
+    os.environ["SCHEDULER_ROLE_ARN"] = "arn:aws:iam::123456789012:role/oim-connector-scheduler"
+    os.environ["FLOW_FUNCTION_ARNS"] = json.dumps(arns)
+
+
+def _handler_for(env: LocalEnvironment) -> type[BaseHTTPRequestHandler]:
+    class AdminRequests(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._answer("GET")
+
+        def do_PUT(self) -> None:
+            self._answer("PUT")
+
+        def do_POST(self) -> None:
+            self._answer("POST")
+
+        def do_DELETE(self) -> None:
+            self._answer("DELETE")
+
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8") if length else None
+            path = self.path.split("?", 1)[0]
+            if method == "POST" and path.startswith("/local/run/"):
+                status, headers, text = _run(env, path.removeprefix("/local/run/"))
+            else:
+                answer = env.invoke("admin", events.api_event(method, path, body))
+                status, headers, text = answer["statusCode"], answer.get("headers") or {}, answer.get("body") or ""
+            data = text.encode("utf-8")
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() != "content-length":
+                    self.send_header(name, str(value))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return  # the page polls; keep the terminal for the URL
+
+    return AdminRequests
+
+
+def _run(env: LocalEnvironment, flow_name: str) -> tuple[int, dict[str, str], str]:
+    try:
+        flow = FlowId(flow_name)
+    except ValueError:
+        return 404, {"Content-Type": "application/json"}, json.dumps({"message": f"no flow {flow_name[:40]}"})
+    report = env.invoke(flow.python_name, events.schedule_event(flow.value))
+    return 200, {"Content-Type": "application/json"}, json.dumps(report)

@@ -1,0 +1,50 @@
+// Drives the admin page as an administrator would: a refused setting, a saved one, the next run
+// showing its effect, the status view and a schedule. Prints a JSON summary for the pytest side.
+// usage: node admin_page.mjs <base url> <screenshot path>
+import { chromium } from "playwright-core";
+
+const [base, screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const result = {};
+try {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${base}/admin/page`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await page.selectOption("#flow-select", "sales-invoices");
+
+  // A criteria field that does not exist on the OIM invoice is refused when saved.
+  await page.fill("#flow-custom_criteria_field", "Nope__c");
+  await page.click("#save-settings");
+  await page.waitForSelector("#settings-problems li");
+  result.refused = await page.textContent("#settings-problems");
+  await page.fill("#flow-custom_criteria_field", "");
+
+  // A line limit of 2 is saved, and the next run splits documents by it.
+  await page.fill("#flow-line_limit", "2");
+  await page.click("#save-settings");
+  await page.waitForFunction(() => document.querySelector("#settings-message").textContent.startsWith("Saved"));
+  result.saved = await page.textContent("#settings-message");
+  const run = await (await fetch(`${base}/local/run/sales-invoices`, { method: "POST" })).json();
+  const first = run.results.find((r) => r.sourceName === "INV-000001");
+  result.documentsOfFirstInvoice = first ? first.documents.length : null;
+
+  await page.click("#refresh-status");
+  await page.waitForFunction(() => (document.querySelector("#status-table tr[data-flow=sales-invoices]")?.textContent || "").includes("schedule"));
+  result.statusRow = await page.textContent("#status-table tr[data-flow=sales-invoices]");
+
+  await page.selectOption("#schedule-frequency", "weekly");
+  await page.fill("#schedule-time", "06:30");
+  await page.fill("#schedule-days", "MON,THU");
+  await page.click("#save-schedule");
+  await page.waitForSelector("#schedule-table tbody tr");
+  result.schedule = await page.textContent("#schedule-table tbody");
+
+  await page.screenshot({ path: screenshot, fullPage: true });
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
