@@ -58,7 +58,8 @@ def _aws_options(parser: argparse.ArgumentParser) -> None:
 def _client(args: argparse.Namespace, service: str) -> Any:
     import boto3
 
-    return boto3.client(service, endpoint_url=args.endpoint_url, region_name=args.region)
+    session = boto3.session.Session(region_name=args.region)
+    return session.client(service, endpoint_url=args.endpoint_url)  # type: ignore[call-overload]
 
 
 def _replay(args: argparse.Namespace) -> int:
