@@ -40,8 +40,11 @@ DLQ_RETENTION = 14 * 24 * 3600
 # or listed in OWNS.
 SHARED = {"SalesforceSecret", "SettingsParameter", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
           "NotificationsTopic"}  # fmt: skip
+# The admin status view reads (GetQueueAttributes only) the depth of every dead-letter queue.
+ALL_DLQS = {f"{flow}JobsDLQ" for flow in ("SalesInvoices", "SalesCreditNotes", "PayableInvoices", "PayableCreditNotes",
+                                           "Journals")} | {"SupplierSiteChangesDLQ", "UndeliveredQueue"}  # fmt: skip
 OWNS = {"VendorAccounts": {"SupplierSiteChangesQueue", "SupplierSiteChangesDLQ"},
-        "Admin": {"SchedulerRole", "ScheduleGroup"}}  # fmt: skip
+        "Admin": {"SchedulerRole", "ScheduleGroup", *ALL_DLQS}}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- loading
