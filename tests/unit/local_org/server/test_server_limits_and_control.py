@@ -50,6 +50,7 @@ def test_counters_count_requests_by_kind_records_graphs_and_nodes(app: OrgApp, b
         "records_written": 3,
         "graphs": 1,
         "nodes": 3,
+        "faults_injected": {},
     }
 
 
