@@ -244,24 +244,31 @@ def _write(ready: Sequence[Mapped], ctx: RunContext) -> list[_WriteOutcome]:
     graphs: list[Graph] = []
     owner: dict[str, _WriteOutcome] = {}
     lock_keys: dict[str, str] = {}
+    spread: dict[str, str] = {}  # graph id -> source id, for documents written by several graphs
     outcomes = []
     for item in sorted(ready, key=_lock_key):  # one parent's documents end up in the same requests
         outcome = _WriteOutcome(item)
         outcomes.append(outcome)
-        for index, plan in enumerate(plan_graphs(item)):
+        planned = plan_graphs(item)
+        for index, plan in enumerate(planned):
             graph_id = f"g{len(graphs)}_{index}"
             graphs.append(Graph(graph_id, plan.nodes))
             owner[graph_id] = outcome
             lock_keys[graph_id] = _lock_key(item)
+            if len(planned) > 1:
+                spread[graph_id] = item.source_id
 
     def keys_of(request_graphs: list[Graph]) -> frozenset[str]:
         return frozenset(lock_keys[g.graph_id] for g in request_graphs)
+
+    def order_keys_of(request_graphs: list[Graph]) -> frozenset[str]:
+        return frozenset(spread[g.graph_id] for g in request_graphs if g.graph_id in spread)
 
     def send(request_graphs: list[Graph]) -> None:
         _send_graphs(request_graphs, owner, ctx.org)
 
     parallel = ctx.settings.general.max_parallel_requests
-    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send)
+    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send, order_keys_of)
     return outcomes
 
 

@@ -2,8 +2,9 @@
 
 Graphs are packed into as few requests as the limits allow first (documents sorted by lock
 key, so one parent's documents share requests), then the requests run up to ``max_parallel``
-at a time; a request starts only when no request in flight, and no earlier one still
-waiting, carries a lock key it carries. That keeps UNABLE_TO_LOCK_ROW away without the
+at a time; a request starts only when no request in flight carries a lock key it carries,
+and no earlier one still waiting carries an order key it carries (the graphs of a document
+spread over several requests go in order). That keeps UNABLE_TO_LOCK_ROW away without the
 partly filled requests that one packing per lane leaves behind.
 """
 
@@ -14,14 +15,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 
 def run_without_shared_locks[T](
-    requests: Sequence[T], keys_of: Callable[[T], frozenset[str]], max_parallel: int, send: Callable[[T], None]
+    requests: Sequence[T],
+    keys_of: Callable[[T], frozenset[str]],
+    max_parallel: int,
+    send: Callable[[T], None],
+    order_keys_of: Callable[[T], frozenset[str]] = lambda _: frozenset(),
 ) -> None:
     """Send every request; an exception from any of them is raised once those in flight have finished."""
     if max_parallel <= 1 or len(requests) <= 1:
         for request in requests:
             send(request)
         return
-    pending = [(request, keys_of(request)) for request in requests]
+    pending = [(request, keys_of(request), order_keys_of(request)) for request in requests]
     running: dict[Future[None], frozenset[str]] = {}
     failure: BaseException | None = None
     with ThreadPoolExecutor(max_workers=max_parallel) as pool:
@@ -39,21 +44,21 @@ def run_without_shared_locks[T](
 
 
 def _start_ready[T](
-    pending: list[tuple[T, frozenset[str]]],
+    pending: list[tuple[T, frozenset[str], frozenset[str]]],
     running: dict[Future[None], frozenset[str]],
     max_parallel: int,
     pool: ThreadPoolExecutor,
     send: Callable[[T], None],
 ) -> None:
     held: set[str] = set().union(*running.values()) if running else set()
-    waiting: set[str] = set()  # keys of earlier requests still pending: order per parent is kept
+    waiting: set[str] = set()  # order keys of earlier requests still pending
     index = 0
     while index < len(pending) and len(running) < max_parallel:
-        request, keys = pending[index]
-        if keys.isdisjoint(held) and keys.isdisjoint(waiting):
+        request, keys, order_keys = pending[index]
+        if keys.isdisjoint(held) and order_keys.isdisjoint(waiting):
             running[pool.submit(send, request)] = keys
             held |= keys
             pending.pop(index)
             continue
-        waiting |= keys
+        waiting |= order_keys
         index += 1
