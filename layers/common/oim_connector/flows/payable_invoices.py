@@ -16,20 +16,14 @@ from oim_connector.model.documents import Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, FieldRule
 from oim_connector.org.port import OrgPort
-from oim_connector.org.soql import Condition, Select, eq, is_in
+from oim_connector.org.soql import Condition, eq
 
 
 def load_payables_reference(org: OrgPort) -> PayablesReference:
-    """The shared reference data plus the purchase analysis GLAs of the line-type products
-    (one more small query), which expense tax lines are booked to."""
+    """The shared reference data plus the purchase analysis GLAs of the line-type products,
+    which expense tax lines are booked to (read with the line-type mappings)."""
     base = load_reference_data(org)
-    product_ids = sorted(set(base.line_type_products.values()))
-    products: dict[str, tuple[str, str | None]] = {}
-    if product_ids:
-        select = Select(
-            "Product2", ("Id", "Name", "c2g__CODAPurchaseAnalysisAccount__c"), where=is_in("Id", product_ids)
-        )
-        products = {r["Id"]: (r["Name"], r.get("c2g__CODAPurchaseAnalysisAccount__c")) for r in org.query(select)}
+    products = dict(base.line_type_product_details)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     return PayablesReference(**fields, products=products)
 

@@ -46,6 +46,8 @@ class ReferenceData:
     periods: tuple[Period, ...] = ()
     # OIM line type (Freight, Tax, ...) -> Product2 Id
     line_type_products: dict[str, str] = field(default_factory=dict)
+    # Product2 Id of a line-type product -> (its name, its purchase analysis GLA)
+    line_type_product_details: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     # ITFR GL category -> (company Id or None for any company) -> GLA Id
     gl_category_accounts: dict[str, dict[str | None, str]] = field(default_factory=dict)
     exchange_rates: tuple[ExchangeRate, ...] = ()

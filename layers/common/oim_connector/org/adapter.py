@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import requests
 from simple_salesforce.api import Salesforce
@@ -29,6 +30,8 @@ T = TypeVar("T")
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 TRANSIENT_ERROR_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 POSTING_PATH = "SCMFFA/v1/post"
+# Salesforce allows at most five query subrequests in one composite request.
+QUERIES_PER_COMPOSITE = 5
 
 
 class _TimeoutSession(requests.Session):
@@ -139,6 +142,34 @@ class SalesforceOrg:
             if page.get("done", True) or not next_url:
                 return
             page = self._call(_query_more(next_url, headers), idempotent=True)
+
+    def query_batch(self, selects: Sequence[Select]) -> list[list[dict[str, Any]]]:
+        results: list[list[dict[str, Any]]] = []
+        for start in range(0, len(selects), QUERIES_PER_COMPOSITE):
+            chunk = selects[start : start + QUERIES_PER_COMPOSITE]
+            body = {
+                "allOrNone": False,
+                "compositeRequest": [
+                    {"method": "GET", "referenceId": f"q{index}",
+                     "url": f"/services/data/v{self.api_version}/query?{urlencode({'q': select.render()})}"}
+                    for index, select in enumerate(chunk)
+                ],
+            }  # fmt: skip
+            answer = self._call(_restful("composite", "POST", body), idempotent=True) or {}
+            for select, sub in zip(chunk, answer.get("compositeResponse", []), strict=True):
+                if int(sub.get("httpStatusCode", 500)) >= 300:
+                    code, message = _first_error(sub.get("body"))
+                    raise OrgError(f"Salesforce refused a query on {select.sobject}: {code} {message}", error_code=code)
+                results.append(list(self._rest_of(sub["body"])))
+        return results
+
+    def _rest_of(self, page: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        while True:
+            yield from page.get("records", [])
+            next_url = page.get("nextRecordsUrl")
+            if page.get("done", True) or not next_url:
+                return
+            page = self._call(_query_more(next_url, {}), idempotent=True)
 
     def run_graphs(self, graphs: Sequence[Graph]) -> list[GraphResult]:
         pending = {g.graph_id: g for g in graphs}

@@ -39,6 +39,10 @@ class OrgPort(Protocol):
         """Every record the query matches, page by page as the caller iterates."""
         ...
 
+    def query_batch(self, selects: Sequence[Select]) -> list[list[dict[str, Any]]]:
+        """Several queries in as few requests as the API allows (five to a composite request)."""
+        ...
+
     def run_graphs(self, graphs: Sequence[Graph]) -> list[GraphResult]:
         """Run graphs that fit one request; graphs failing on transient errors are retried."""
         ...
