@@ -12,7 +12,7 @@ from oim_connector.config import environment
 from oim_connector.errors import BadRequestError
 from oim_connector.model.flows import FlowId
 from oim_connector.observability import logger, metrics, tracer
-from oim_connector.triggers.jobs_queue import is_sqs
+from oim_connector.triggers.dispatch import is_sqs
 from oim_connector.vendor_sync.consumer import enqueue_changes, failure_notes, is_change_event, process_batch
 from oim_connector.vendor_sync.sync import VendorSync
 from oim_connector.wiring import salesforce_org, service

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING
 
 from oim_connector.config import environment
 from oim_connector.errors import ConfigurationError
 from oim_connector.jobs import DynamoJobStore, SqsJobQueue
 from oim_connector.notifications import Notifications, RunListener, SalesforceNotifier, SnsEmailNotifier
-from oim_connector.org.adapter import SalesforceOrg
-from oim_connector.org.credentials import SalesforceCredentials
-from oim_connector.org.retry import RetryPolicy
 from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import SsmSettingsStore
+
+if TYPE_CHECKING:
+    from oim_connector.org.adapter import SalesforceOrg
 
 
 @cache
 def salesforce_org() -> SalesforceOrg:
+    # simple-salesforce and requests load here, when a run first needs the org.
     from aws_lambda_powertools.utilities import parameters
     from pydantic import ValidationError
+
+    from oim_connector.org.adapter import SalesforceOrg
+    from oim_connector.org.credentials import SalesforceCredentials
+    from oim_connector.org.retry import RetryPolicy
 
     env = environment()
     arn = env.SALESFORCE_SECRET_ARN

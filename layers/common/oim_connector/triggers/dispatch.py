@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oim_connector.errors import BadRequestError
 from oim_connector.model.flows import FlowId
-from oim_connector.model.report import RunReport
 from oim_connector.observability import logger, metrics
-from oim_connector.triggers.api import build_api
 from oim_connector.triggers.events import is_eventbridge, is_schedule, parse_oim_event, parse_schedule
 from oim_connector.triggers.idempotency import once
-from oim_connector.triggers.jobs_queue import handle_jobs, is_sqs
 from oim_connector.triggers.metrics import record_metrics
-from oim_connector.wiring import service
+
+if TYPE_CHECKING:
+    from oim_connector.model.report import RunReport
+    from oim_connector.service import ConnectorService
+
+# Each trigger's machinery (the API resolver, batch processing, the Salesforce adapter) is
+# imported by the branch that needs it, so a cold start pays only for its own trigger.
+
+
+def service() -> ConnectorService:
+    from oim_connector.wiring import service as wired
+
+    return wired()
+
+
+def is_sqs(event: dict[str, Any]) -> bool:
+    records = event.get("Records")
+    return isinstance(records, list) and bool(records) and records[0].get("eventSource") == "aws:sqs"
 
 
 def _remaining(context: Any) -> Any:
@@ -34,10 +48,14 @@ def _log_report(report: RunReport) -> dict[str, Any]:
 def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise BadRequestError("The event is not a JSON object")
-    metrics.add_dimension(name="Flow", value=flow.value)
+    metrics.set_default_dimensions(Flow=flow.value)
     if is_sqs(event):
+        from oim_connector.triggers.jobs_queue import handle_jobs
+
         return handle_jobs(event, context, flow, service)
     if "httpMethod" in event and "requestContext" in event:
+        from oim_connector.triggers.api import build_api
+
         logger.set_correlation_id(event["requestContext"].get("requestId"))
         answer: dict[str, Any] = build_api(flow, service).resolve(event, context)
         return answer

@@ -16,11 +16,6 @@ from oim_connector.observability import logger
 from oim_connector.service import ConnectorService
 
 
-def is_sqs(event: dict[str, Any]) -> bool:
-    records = event.get("Records")
-    return isinstance(records, list) and bool(records) and records[0].get("eventSource") == "aws:sqs"
-
-
 def handle_jobs(
     event: dict[str, Any], context: Any, flow: FlowId, service: Callable[[], ConnectorService]
 ) -> dict[str, Any]:
