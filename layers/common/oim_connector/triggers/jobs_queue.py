@@ -19,7 +19,9 @@ from oim_connector.service import ConnectorService
 def handle_jobs(
     event: dict[str, Any], context: Any, flow: FlowId, service: Callable[[], ConnectorService]
 ) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
+    # A batch whose every message fails is still a partial response: those messages go back to
+    # the queue (and on to its DLQ), and the invocation itself succeeds.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def remaining() -> float:
         return float(context.get_remaining_time_in_millis()) / 1000 if context is not None else 900.0
