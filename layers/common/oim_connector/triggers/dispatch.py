@@ -48,7 +48,8 @@ def _log_report(report: RunReport) -> dict[str, Any]:
 def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise BadRequestError("The event is not a JSON object")
-    metrics.set_default_dimensions(Flow=flow.value)
+    if metrics.default_dimensions.get("Flow") != flow.value:
+        metrics.set_default_dimensions(Flow=flow.value)
     if is_sqs(event):
         from oim_connector.triggers.jobs_queue import handle_jobs
 
