@@ -23,10 +23,10 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_guarded,
     open_period,
     parse_date,
     part_external_id,
-    skip_reason,
 )
 from oim_connector.model.documents import (
     EXPORT_ERROR_FIELD,
@@ -127,17 +127,20 @@ def map_journal(
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
-    source_id = str(itpr["Id"])
-    name = itpr.get("Name")
-    reason = skip_reason(itpr, BACK_LINK_FIELD, "journal") or not_for_accounting(itpr, settings)
-    if not reason and not children(itpr, LINES_RELATIONSHIP):
-        reason = "It has no financial records, so there is nothing to book"
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    try:
-        return _map(itpr, ref=ref, settings=settings, general=general, rules=rules, today=today)
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
+    def not_for_export(record: Mapping[str, Any]) -> str | None:
+        if reason := not_for_accounting(record, settings):
+            return reason
+        if not children(record, LINES_RELATIONSHIP):
+            return "It has no financial records, so there is nothing to book"
+        return None
+
+    return map_guarded(
+        itpr,
+        back_link_field=BACK_LINK_FIELD,
+        document_label="journal",
+        not_for_export=not_for_export,
+        build=lambda: _map(itpr, ref=ref, settings=settings, general=general, rules=rules, today=today),
+    )
 
 
 def _map(

@@ -33,8 +33,8 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_guarded,
     parse_date,
-    skip_reason,
 )
 from oim_connector.model.documents import Mapped, SourceLink
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableCreditNoteSettings
@@ -139,18 +139,13 @@ def map_payable_credit_note(
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
-    source_id = str(credit["Id"])
-    name = credit.get("Name")
-    reason = skip_reason(credit, BACK_LINK_FIELD, "payable credit note")
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    errors = eligibility_errors(credit)
-    if errors:
-        return Mapped(source_id, name, errors=tuple(errors))
-    try:
-        return _map(credit, ref=ref, settings=settings, general=general, rules=rules, today=today)
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
+    return map_guarded(
+        credit,
+        back_link_field=BACK_LINK_FIELD,
+        document_label="payable credit note",
+        eligibility=eligibility_errors,
+        build=lambda: _map(credit, ref=ref, settings=settings, general=general, rules=rules, today=today),
+    )
 
 
 def _map(

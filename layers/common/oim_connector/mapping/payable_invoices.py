@@ -33,8 +33,8 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_guarded,
     parse_date,
-    skip_reason,
 )
 from oim_connector.model.documents import Mapped, SourceLink
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableInvoiceSettings
@@ -113,18 +113,13 @@ def map_payable_invoice(
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
-    source_id = str(voucher["Id"])
-    name = voucher.get("Name")
-    reason = skip_reason(voucher, BACK_LINK_FIELD, "payable invoice")
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    errors = eligibility_errors(voucher)
-    if errors:
-        return Mapped(source_id, name, errors=tuple(errors))
-    try:
-        return _map(voucher, ref=ref, settings=settings, general=general, rules=rules, today=today)
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
+    return map_guarded(
+        voucher,
+        back_link_field=BACK_LINK_FIELD,
+        document_label="payable invoice",
+        eligibility=eligibility_errors,
+        build=lambda: _map(voucher, ref=ref, settings=settings, general=general, rules=rules, today=today),
+    )
 
 
 def _map(

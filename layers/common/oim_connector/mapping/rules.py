@@ -4,12 +4,12 @@ field mappings and document splitting. Pure functions: no I/O, no clock, no glob
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
-from oim_connector.model.documents import EXPORT_STATUS_FIELD
+from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.settings import FieldRule
 
 IN_FLIGHT_OR_DONE = ("Exported", "Export in Process", "Exported as Billing Document")
@@ -90,6 +90,31 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def map_guarded(
+    record: Mapping[str, Any],
+    *,
+    back_link_field: str,
+    document_label: str,
+    build: Callable[[], Mapped],
+    eligibility: Callable[[Mapping[str, Any]], list[str]] | None = None,
+    not_for_export: Callable[[Mapping[str, Any]], str | None] | None = None,
+) -> Mapped:
+    """Every flow's gate: skip what is done or not for export, refuse what is ineligible, and
+    turn a MappingError from ``build`` into a refusal the user can read."""
+    source_id = str(record["Id"])
+    name = record.get("Name")
+    reason = skip_reason(record, back_link_field, document_label) or (not_for_export and not_for_export(record))
+    if reason:
+        return Mapped(source_id, name, skip_reason=reason)
+    errors = eligibility(record) if eligibility else []
+    if errors:
+        return Mapped(source_id, name, errors=tuple(errors))
+    try:
+        return build()
+    except MappingError as error:
+        return Mapped(source_id, name, errors=(str(error),))
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -21,9 +21,9 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_guarded,
     open_period,
     parse_date,
-    skip_reason,
 )
 from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_total
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
@@ -158,18 +158,13 @@ def map_sales_credit_note(
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
-    source_id = str(credit["Id"])
-    name = credit.get("Name")
-    reason = skip_reason(credit, BACK_LINK_FIELD, "sales credit note")
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    errors = eligibility_errors(credit)
-    if errors:
-        return Mapped(source_id, name, errors=tuple(errors))
-    try:
-        return _map(credit, ref=ref, settings=settings, rules=rules, today=today)
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
+    return map_guarded(
+        credit,
+        back_link_field=BACK_LINK_FIELD,
+        document_label="sales credit note",
+        eligibility=eligibility_errors,
+        build=lambda: _map(credit, ref=ref, settings=settings, rules=rules, today=today),
+    )
 
 
 def _map(

@@ -21,9 +21,9 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_guarded,
     open_period,
     parse_date,
-    skip_reason,
 )
 from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_total
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
@@ -126,18 +126,13 @@ def map_sales_invoice(
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
-    source_id = str(invoice["Id"])
-    name = invoice.get("Name")
-    reason = skip_reason(invoice, BACK_LINK_FIELD, "sales invoice")
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    errors = eligibility_errors(invoice)
-    if errors:
-        return Mapped(source_id, name, errors=tuple(errors))
-    try:
-        return _map(invoice, ref=ref, settings=settings, general=general, rules=rules, today=today)
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
+    return map_guarded(
+        invoice,
+        back_link_field=BACK_LINK_FIELD,
+        document_label="sales invoice",
+        eligibility=eligibility_errors,
+        build=lambda: _map(invoice, ref=ref, settings=settings, general=general, rules=rules, today=today),
+    )
 
 
 def _map(
