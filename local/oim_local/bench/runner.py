@@ -9,7 +9,7 @@ from pathlib import Path
 
 from oim_connector.flows.registry import document_flow, implemented_flows
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
-from oim_connector.model.settings import ConnectorSettings
+from oim_connector.model.settings import ConnectorSettings, JournalSettings
 
 from oim_local.bench.baseline import run_baseline
 from oim_local.bench.bounds import eligible_rows, lower_bound
@@ -39,7 +39,8 @@ class BenchOptions:
 
 
 def run_bench(options: BenchOptions, progress: Callable[[str], None] = lambda _: None) -> BenchReport:
-    settings = options.settings or ConnectorSettings()
+    # Generated journals include foreign-currency ones, whose conversion rounding needs a GLA.
+    settings = options.settings or ConnectorSettings(journals=JournalSettings(rounding_gla="7900"))
     faults = FaultPlan(
         latency_ms_per_request=options.latency_ms_per_request, latency_ms_per_record=options.latency_ms_per_record
     )
