@@ -13,7 +13,7 @@ from typing import Any
 from oim_connector.flows.registry import implemented_flows
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, GeneralSettings, JournalSettings
-from oim_connector.org.soql import Select
+from oim_connector.org.soql import Select, eq
 
 from oim_local.report.table import table
 from oim_local.runner import events
@@ -49,6 +49,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
         with LocalEnvironment(db, settings=settings, sync_list_limit=500, quiet=True) as env:
             sections = [_run_flow(env, flow) for flow in implemented_flows()]
+            sections.append(_sync_supplier_sites(env))
     if args.json:
         print(json.dumps(sections, indent=2))
         return 0
@@ -123,3 +124,39 @@ def _names_of_documents(env: LocalEnvironment, sobject: str) -> dict[str, str]:
     assert env.org is not None
     records = env.org.store.query(Select(sobject, ("Id", "Name")).render()).records
     return {str(r["Id"]): str(r["Name"]) for r in records}
+
+
+def _sync_supplier_sites(env: LocalEnvironment) -> dict[str, Any]:
+    """Supplier sites without a vendor account, each published as a Change Data Capture event
+    and delivered through the FIFO queue to the vendor-accounts handler, as in the stack."""
+    import boto3
+    from oim_connector.dlq.notes import DynamoFailureNotes
+    from oim_connector.dlq.replay import list_dead_letters
+
+    from oim_local.runner.aws import JOBS_TABLE, REGION
+    from oim_local.runner.supplier_queue import SupplierQueues, site_change
+
+    assert env.org is not None
+    store = env.org.store
+    select = Select("SCMC__Supplier_Site__c", ("Id", "Name"), where=eq("SCMC__Account__c", None), order_by=("Name",))
+    sites = store.query(select.render()).records
+    queues = SupplierQueues(env)
+    queues.publish(*[site_change(str(site["Id"]), change_type="CREATE", commit=n) for n, site in enumerate(sites, 1)])
+    queues.drain()
+    sqs = boto3.client("sqs", region_name=REGION)
+    refused = {
+        letter.record_id: letter.error or "refused"
+        for letter in list_dead_letters(sqs, queues.dlq_url, DynamoFailureNotes(JOBS_TABLE))
+    }
+    rows = []
+    for site in sites:
+        current = store.get("SCMC__Supplier_Site__c", str(site["Id"]))
+        account_id = current.get("SCMC__Account__c")
+        if account_id:
+            account = store.get("Account", str(account_id))
+            rows.append([str(site["Name"]), "created", str(account["Name"]), "", "by the supplier-site change"])
+        else:
+            rows.append([str(site["Name"]), "failed", "", "", refused.get(str(site["Id"]), "not synced")])
+    created = sum(1 for row in rows if row[1] == "created")
+    return {"title": "== vendor-accounts: SCMC__Supplier_Site__c -> Account (real time, through SQS)",
+            "rows": rows, "summary": f"{created} created, {len(rows) - created} failed"}  # fmt: skip

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from oim_connector.model.settings import ConnectorSettings, VendorAccountSettings
 from oim_local.runner.environment import LocalEnvironment
+from oim_local.runner.supplier_queue import SupplierQueues
 from oim_local.sample import load_sample
 
 from tests.e2e.conftest import Sample
-from tests.integration.vendor_sync.harness import SupplierQueues
 
 pytestmark = pytest.mark.integration
 

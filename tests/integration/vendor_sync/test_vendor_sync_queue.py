@@ -12,10 +12,10 @@ from oim_connector.dlq.replay import CopyMover, list_dead_letters, replay, resol
 from oim_connector.model.settings import ConnectorSettings, VendorAccountSettings
 from oim_local.org.ids import new_id
 from oim_local.runner.aws import JOBS_TABLE
+from oim_local.runner.supplier_queue import SupplierQueues, account_change, site_change
 
 from tests.e2e.conftest import Sample
 from tests.integration.vendor_sync.conftest import SETTINGS
-from tests.integration.vendor_sync.harness import SupplierQueues, account_change, site_change
 
 pytestmark = pytest.mark.integration
 

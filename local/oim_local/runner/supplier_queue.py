@@ -1,13 +1,15 @@
 """The supplier-site FIFO queue and its DLQ in moto, and delivery of its batches to the real
-handler, the way Lambda's event source mapping does (receive, invoke, delete what succeeded)."""
+handler, the way Lambda's event source mapping does (receive, invoke, delete what succeeded).
+Used by the demo and the vendor-sync tests."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import boto3
+
 from oim_local.runner.aws import REGION
 from oim_local.runner.environment import LocalEnvironment
 
@@ -46,7 +48,7 @@ class Delivery:
 class SupplierQueues:
     def __init__(self, env: LocalEnvironment, *, max_receives: int = 3) -> None:
         self.env = env
-        self.sqs = boto3.client("sqs", region_name=REGION)
+        self.sqs: Any = cast(Any, boto3.client("sqs", region_name=REGION))
         self.dlq_url = self.sqs.create_queue(QueueName=DLQ, Attributes={"FifoQueue": "true"})["QueueUrl"]
         dlq_arn = self.sqs.get_queue_attributes(QueueUrl=self.dlq_url, AttributeNames=["QueueArn"])["Attributes"]
         redrive = {"deadLetterTargetArn": dlq_arn["QueueArn"], "maxReceiveCount": str(max_receives)}
@@ -70,7 +72,7 @@ class SupplierQueues:
         messages = answer.get("Messages", [])
         if not messages:
             return None
-        event = {"Records": [self.record(m) for m in messages]}
+        event = {"Records": [self.record(dict(m)) for m in messages]}
         result = self.env.invoke("vendor_accounts", event)
         failed = [f["itemIdentifier"] for f in result["batchItemFailures"]]
         for message in messages:
