@@ -34,6 +34,8 @@ def _flow_rows(flow: FlowFigures) -> list[str]:
             f"  lower bound {bound.requests} requests ({bound.reads} reads of {bound.rows} rows, {bound.writes} "
             f"writes of {bound.nodes} nodes in {bound.graphs} graphs) = {per_doc:.4f} per document"
         )
+    if flow.note:
+        rows.append(f"  note       {flow.note}")
     rows += _run_rows("connector", flow.connector)
     if flow.baseline is not None:
         rows += _run_rows("baseline", flow.baseline)

@@ -17,11 +17,12 @@ from oim_local.bench.coldstart import cold_starts
 from oim_local.bench.connector import run_connector
 from oim_local.bench.dataset import DataSet, prepare
 from oim_local.bench.figures import BenchReport, BenchSettings, FlowFigures, RunFigures
+from oim_local.bench.vendor import SQS_BATCH_SIZE, run_vendor_baseline, run_vendor_connector, unlinked_sites
 from oim_local.org.runtime import FaultPlan
 from oim_local.org.store import OrgStore
 
 # Flows the generated data set has documents for (credit notes need posted originals first).
-BENCHED_FLOWS = (FlowId.SALES_INVOICES, FlowId.PAYABLE_INVOICES, FlowId.JOURNALS)
+BENCHED_FLOWS = (FlowId.SALES_INVOICES, FlowId.PAYABLE_INVOICES, FlowId.JOURNALS, FlowId.VENDOR_ACCOUNTS)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = lambda _:
             flows.append(FlowFigures(flow=flow.value, implemented=False, note="not implemented yet"))
             continue
         flows.append(_bench_flow(flow, data, settings, faults, options, progress))
+    if FlowId.VENDOR_ACCOUNTS in options.flows:
+        flows.append(_bench_vendor_accounts(data, settings, faults, options, progress))
     progress("measuring handler import times")
     return BenchReport(
         settings=BenchSettings(
@@ -112,6 +115,37 @@ def _bench_flow(
         connector=connector,
         baseline=baseline,
     )
+
+
+def _bench_vendor_accounts(
+    data: DataSet,
+    settings: ConnectorSettings,
+    faults: FaultPlan,
+    options: BenchOptions,
+    progress: Callable[[str], None],
+) -> FlowFigures:
+    """Supplier-site changes: one CDC message per new site, through the FIFO queue's batches."""
+    flow = FlowId.VENDOR_ACCOUNTS.value
+    db = data.fresh_org(options.work_dir / "vendor_accounts.db")
+    store = OrgStore(db)
+    try:
+        sites = unlinked_sites(store)
+    finally:
+        store.close()
+    if not sites:
+        return FlowFigures(flow=flow, implemented=True, note="the generated data has no supplier sites")
+    progress(f"{flow}: connector over {len(sites)} site changes in batches of {SQS_BATCH_SIZE}")
+    connector, (graphs, nodes) = run_vendor_connector(db, settings, faults, sites)
+    baseline = None
+    if options.baseline_documents:
+        progress(f"{flow}: baseline over {min(len(sites), options.baseline_documents)} site changes")
+        measured = run_vendor_baseline(data.fresh_org(db), settings, faults, sites[: options.baseline_documents])
+        baseline = _scaled(measured, len(sites))
+    batches = -(-len(sites) // SQS_BATCH_SIZE)
+    note = (f"rows = sites; a batch of {SQS_BATCH_SIZE} messages is one invocation, so no client can go below "
+            f"{2 * batches} requests (one read and one write per batch)")  # fmt: skip
+    return FlowFigures(flow=flow, implemented=True, note=note, bound=lower_bound(len(sites), graphs, nodes),
+                       connector=connector, baseline=baseline)  # fmt: skip
 
 
 def _scaled(figures: RunFigures, documents: int) -> RunFigures:
