@@ -84,7 +84,24 @@ class BenchSettings(_Figures):
     batch_size: int | None
 
 
+class VolumeMemory(_Figures):
+    """One scheduled run at volume, the org in its own process: the connector's traced peak."""
+
+    flow: str
+    documents: int
+    exported: int
+    refused: int
+    peak_memory_mb: float
+    limit_mb: int
+    wall_seconds: float
+
+    @property
+    def within_limit(self) -> bool:
+        return self.peak_memory_mb < self.limit_mb
+
+
 class BenchReport(_Figures):
     settings: BenchSettings
     flows: list[FlowFigures]
     cold_starts: list[ColdStart]
+    volume_memory: VolumeMemory | None = None

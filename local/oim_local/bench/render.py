@@ -57,6 +57,15 @@ def render(report: BenchReport) -> str:
     ]
     for flow in report.flows:
         lines += [*_flow_rows(flow), ""]
+    if report.volume_memory is not None:
+        v = report.volume_memory
+        verdict = "within" if v.within_limit else "OVER"
+        lines += [
+            f"memory at volume ({v.flow}, org in its own process): {v.documents} documents, exported {v.exported} "
+            f"refused {v.refused}, connector peak {v.peak_memory_mb:.1f} MB ({verdict} {v.limit_mb} MB), "
+            f"wall {v.wall_seconds:.1f} s",
+            "",
+        ]
     if report.cold_starts:
         lines.append("cold start (handler import, fresh interpreter, median; target < 400 ms):")
         lines += [f"  {c.function:<22} {c.import_ms:>7.1f} ms" for c in report.cold_starts]

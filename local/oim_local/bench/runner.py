@@ -16,7 +16,8 @@ from oim_local.bench.bounds import eligible_rows, lower_bound
 from oim_local.bench.coldstart import cold_starts
 from oim_local.bench.connector import run_connector
 from oim_local.bench.dataset import DataSet, prepare
-from oim_local.bench.figures import BenchReport, BenchSettings, FlowFigures, RunFigures
+from oim_local.bench.figures import BenchReport, BenchSettings, FlowFigures, RunFigures, VolumeMemory
+from oim_local.bench.memory import run_memory
 from oim_local.bench.vendor import SQS_BATCH_SIZE, run_vendor_baseline, run_vendor_connector, unlinked_sites
 from oim_local.org.runtime import FaultPlan
 from oim_local.org.store import OrgStore
@@ -36,6 +37,7 @@ class BenchOptions:
     flows: Sequence[FlowId] = BENCHED_FLOWS
     memory: bool = True
     cold_start_runs: int = 3
+    memory_documents: int = 0  # sales invoices of the memory-at-volume run (0 skips it)
     settings: ConnectorSettings | None = None
 
 
@@ -59,6 +61,10 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = lambda _:
         flows.append(_bench_flow(flow, data, settings, faults, options, progress))
     if FlowId.VENDOR_ACCOUNTS in options.flows:
         flows.append(_bench_vendor_accounts(data, settings, faults, options, progress))
+    volume_memory = None
+    if options.memory_documents:
+        progress(f"memory at volume: {options.memory_documents} sales invoices, org in its own process")
+        volume_memory = _volume_memory(options, settings)
     progress("measuring handler import times")
     return BenchReport(
         settings=BenchSettings(
@@ -72,6 +78,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = lambda _:
         ),
         flows=flows,
         cold_starts=cold_starts(options.cold_start_runs) if options.cold_start_runs else [],
+        volume_memory=volume_memory,
     )
 
 
@@ -115,6 +122,15 @@ def _bench_flow(
         connector=connector,
         baseline=baseline,
     )
+
+
+def _volume_memory(options: BenchOptions, settings: ConnectorSettings) -> VolumeMemory:
+    work_dir = options.work_dir / "volume"
+    flow = FlowId.SALES_INVOICES
+    data = prepare(work_dir, documents=options.memory_documents, lines_per_invoice=options.lines_per_invoice,
+                   flows=(flow,))  # fmt: skip
+    db = data.fresh_org(work_dir / "run.db")
+    return run_memory(db, flow, settings, documents=options.memory_documents, idle_db=work_dir / "idle.db")
 
 
 def _bench_vendor_accounts(

@@ -86,7 +86,7 @@ def run_vendor_connector(
     """Figures of the sites' changes through the handler, and the org's (graphs, nodes) written."""
     load_handler(FUNCTION)
     failed = 0
-    with LocalEnvironment(db_path, settings=settings, faults=faults, quiet=True) as env, _quiet_logs():
+    with LocalEnvironment(db_path, settings=settings, faults=faults, quiet=True) as env, quiet_logs():
         assert env.org is not None
         env.org.reset_counters()
         if trace_memory:
@@ -114,7 +114,7 @@ def run_vendor_connector(
 
 
 @contextlib.contextmanager
-def _quiet_logs() -> Iterator[None]:
+def quiet_logs() -> Iterator[None]:
     """The handler logs every change at INFO; the benchmark's output is its table."""
     from oim_connector.observability import logger
 

@@ -1,0 +1,38 @@
+"""Supplier-site changes in the benchmark: every new site gets its vendor account through the
+real handler in FIFO batches of 10, and the per-record baseline writes the same accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oim_connector.model.flows import FlowId
+from oim_connector.model.settings import ConnectorSettings
+from oim_local.bench.dataset import prepare
+from oim_local.bench.vendor import run_vendor_baseline, run_vendor_connector, unlinked_sites
+from oim_local.org.runtime import FaultPlan
+from oim_local.org.store import OrgStore
+
+pytestmark = pytest.mark.integration
+
+SITES = 12  # two batches: one full, one partial
+
+
+def test_site_changes_create_accounts_and_are_counted_against_the_baseline(tmp_path: Path) -> None:
+    data = prepare(tmp_path, documents=SITES, lines_per_invoice=1, flows=(FlowId.VENDOR_ACCOUNTS,))
+    store = OrgStore(data.fresh_org(tmp_path / "probe.db"))
+    try:
+        sites = unlinked_sites(store)
+    finally:
+        store.close()
+    settings = ConnectorSettings()
+
+    connector, (graphs, nodes) = run_vendor_connector(data.fresh_org(tmp_path / "c.db"), settings, FaultPlan(), sites)
+    baseline = run_vendor_baseline(data.fresh_org(tmp_path / "b.db"), settings, FaultPlan(), sites)
+
+    assert len(sites) >= SITES
+    assert (connector.created, connector.failed) == (len(sites), 0)
+    assert (baseline.created, baseline.failed) == (len(sites), 0)
+    assert (graphs, nodes) == (len(sites), 2 * len(sites))  # one all-or-nothing graph a site: account + link
+    assert baseline.requests_by_kind["sobject_write"] == 2 * len(sites)
+    assert connector.api_requests <= baseline.api_requests
