@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from oim_connector.dlq.letters import read_dead_letter
 from oim_connector.dlq.notes import FailureNotes
 from oim_connector.errors import BadRequestError
 
@@ -65,10 +66,16 @@ class DeadLetter:
     sent_at: str | None
     error: str | None
     body_preview: str
+    # Letters of the queues replayed by re-invocation: the function (or target) and the event's trigger.
+    target: str | None = None
+    event_kind: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"messageId": self.message_id, "recordId": self.record_id, "receiveCount": self.receive_count,
-                "sentAt": self.sent_at, "error": self.error, "body": self.body_preview}  # fmt: skip
+        answer = {"messageId": self.message_id, "recordId": self.record_id, "receiveCount": self.receive_count,
+                  "sentAt": self.sent_at, "error": self.error, "body": self.body_preview}  # fmt: skip
+        if self.target or self.event_kind:
+            answer |= {"target": self.target, "eventKind": self.event_kind}
+        return answer
 
 
 class Mover(Protocol):
@@ -254,7 +261,7 @@ def list_dead_letters(sqs: Any, queue: str, notes: FailureNotes | None, *, limit
     while len(peeked) < limit:
         answer = sqs.receive_message(QueueUrl=dlq.url, MaxNumberOfMessages=min(10, limit - len(peeked)),
                                      WaitTimeSeconds=0, VisibilityTimeout=RECEIVE_VISIBILITY_SECONDS,
-                                     AttributeNames=["All"])  # fmt: skip
+                                     AttributeNames=["All"], MessageAttributeNames=["All"])  # fmt: skip
         batch = answer.get("Messages", [])
         if not batch:
             break
@@ -267,12 +274,16 @@ def list_dead_letters(sqs: Any, queue: str, notes: FailureNotes | None, *, limit
         note = found.get(message["MessageId"])
         attributes = message.get("Attributes", {})
         sent = attributes.get("SentTimestamp")
+        invocation = read_dead_letter(message["Body"], message.get("MessageAttributes"))
+        carries_target = invocation.target is not None or invocation.error is not None
         letters.append(DeadLetter(
             message["MessageId"],
             note.record_id if note else attributes.get("MessageGroupId"),
             note.receive_count if note else int(attributes.get("ApproximateReceiveCount", 0)),
             time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(sent) / 1000)) if sent else None,
-            note.error if note else None,
+            note.error if note else invocation.error,
             message["Body"][:200],
+            invocation.target if carries_target else None,
+            invocation.event_kind if carries_target else None,
         ))  # fmt: skip
     return letters
