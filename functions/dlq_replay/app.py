@@ -8,8 +8,8 @@ map comes from ``DLQ_SOURCES`` (template.yaml), so the function needs no list pe
 that carry an invocation record or a target ARN).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: pydantic resolves the request model's annotations when the
+# module is loaded from its file without a sys.modules entry (the local runner does so).
 import json
 import os
 from typing import Any, Literal
