@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings
 from oim_local.bench.dataset import prepare
@@ -18,12 +17,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 DOCUMENTS = 10_000
 
 
-@pytest.mark.xfail(
-    raises=IdempotencyPersistenceLayerError,
-    strict=True,
-    reason="all 10,000 are exported (peak 101 MB), but the schedule's report is stored whole as its idempotency "
-    "record and exceeds DynamoDB's 400 KB item limit (triggers/dispatch.py): remove this marker once it is fixed",
-)
 def test_ten_thousand_sales_invoices_stay_under_256_mb(tmp_path: Path) -> None:
     data = prepare(tmp_path, documents=DOCUMENTS, lines_per_invoice=5, flows=(FlowId.SALES_INVOICES,))
 

@@ -42,7 +42,20 @@ def _log_report(report: RunReport) -> dict[str, Any]:
                                        "counts": report.counts.model_dump(), "api_requests": report.api_requests,
                                        "stopped_reason": report.stopped_reason})  # fmt: skip
     record_metrics(answer)
-    return answer
+    return _compact(answer)
+
+
+# A background run's answer is kept as its idempotency record (DynamoDB items hold 400 KB):
+# past this many results only the failures are kept; the counts always are.
+MAX_RESULTS_IN_ANSWER = 200
+
+
+def _compact(answer: dict[str, Any]) -> dict[str, Any]:
+    results = answer.get("results") or []
+    if len(results) <= MAX_RESULTS_IN_ANSWER:
+        return answer
+    failed = [r for r in results if r.get("outcome") == "failed"][:MAX_RESULTS_IN_ANSWER]
+    return {**answer, "results": failed, "resultsOmitted": len(results) - len(failed)}
 
 
 def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any]:
