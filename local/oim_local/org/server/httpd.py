@@ -46,6 +46,8 @@ class OrgHttpServer(ThreadingHTTPServer):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, delayed ACKs held each answer ~40 ms.
+    disable_nagle_algorithm = True
     timeout = _IDLE_TIMEOUT_SECONDS
     server: OrgHttpServer
 
