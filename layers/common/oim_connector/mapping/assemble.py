@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.rules import MappingError, chunk, part_external_id
-from oim_connector.model.documents import TargetDocument, TargetLine
+from oim_connector.model.documents import Mapped, SourceLink, TargetDocument, TargetLine
 
 
 def assemble_documents(
@@ -36,3 +36,22 @@ def assemble_documents(
             )
         )
     return tuple(documents)
+
+
+def mapped_documents(
+    *,
+    source: SourceLink,
+    source_name: str,
+    sobject: str,
+    external_id: str,
+    header_fields: Mapping[str, Any],
+    lines: Sequence[TargetLine],
+    line_limit: int,
+    name_hint: str,
+    lock_key: str | None,
+) -> Mapped:
+    """A source document mapped: its documents (split by the line limit) and the back-link its
+    source record gets when they are written."""
+    documents = assemble_documents(sobject=sobject, external_id=external_id, header_fields=header_fields,
+                                   lines=lines, line_limit=line_limit, name_hint=name_hint)  # fmt: skip
+    return Mapped(source.record_id, source_name, documents=documents, header_link=source, lock_key=lock_key)

@@ -16,7 +16,7 @@ from typing import Any
 
 from oim_connector.mapping.money import to_decimal
 from oim_connector.mapping.reference import AccountingCurrency, Company, ReferenceData
-from oim_connector.mapping.rules import MappingError, get_path
+from oim_connector.mapping.rules import MappingError, get_path, map_all
 from oim_connector.model.settings import JournalSettings, RelatedGlaSource
 
 GROUP = "SCMC__Item__r.SCMC__Product_Group__r."
@@ -69,17 +69,10 @@ def transaction_entries(
     settings: JournalSettings,
 ) -> list[Entry]:
     """One entry per financial record; every record that can't be booked is named in one error."""
-    entries: list[Entry] = []
-    errors: list[str] = []
-    for record in records:
-        try:
-            entries.append(_entry(itpr, record, company=company, currency=currency, day=day, ref=ref,
-                                  settings=settings))  # fmt: skip
-        except MappingError as error:
-            errors.append(str(error))
-    if errors:
-        raise MappingError("; ".join(errors))
-    return entries
+    return map_all(
+        records, lambda record: _entry(itpr, record, company=company, currency=currency, day=day, ref=ref,
+                                       settings=settings)
+    )  # fmt: skip
 
 
 def _entry(

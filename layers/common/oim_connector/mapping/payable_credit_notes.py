@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from oim_connector.mapping.assemble import assemble_documents
+from oim_connector.mapping.assemble import mapped_documents
 from oim_connector.mapping.money import to_decimal
 from oim_connector.mapping.payables import (
     SUPPLIER_SITE_FIELDS,
@@ -33,10 +33,11 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_all,
     map_guarded,
     parse_date,
 )
-from oim_connector.model.documents import Mapped, SourceLink
+from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableCreditNoteSettings
 
 PREFIX = "PCN"
@@ -186,39 +187,28 @@ def _map(
     }
     header_fields = apply_rules(rules, "header", credit, derived_header)
 
-    lines = []
-    line_errors: list[str] = []
-    for line_credit in children(credit, LINES_RELATIONSHIP):
+    def map_line(line_credit: Mapping[str, Any]) -> TargetLine:
         voucher_line = line_credit.get(VOUCHER_LINE) or {}
         quantity = to_decimal(line_credit.get("SCMC__Quantity__c"), Decimal(1)) or Decimal(0)
         unit_cost = to_decimal(voucher_line.get("SCMC__Unit_Cost__c"))
         amount = line_amount(quantity, unit_cost, to_decimal(line_credit.get("SCMC__Amount__c")), dp)
         line = SourceLine(line_credit, voucher_line, quantity, amount, line_credit.get("SCMC__Description__c"))
         line_label = f"Line credit {line_credit.get('Name') or line_credit['Id']}"
-        try:
-            lines.append(
-                map_payable_line(
-                    line, target=TARGET, ref=ref, settings=settings, rules=rules, line_label=line_label, dp=dp
-                )
-            )
-        except MappingError as error:
-            line_errors.append(str(error))
-    if line_errors:
-        raise MappingError("; ".join(line_errors))
+        return map_payable_line(
+            line, target=TARGET, ref=ref, settings=settings, rules=rules, line_label=line_label, dp=dp
+        )
 
-    documents = assemble_documents(
+    lines = map_all(children(credit, LINES_RELATIONSHIP), map_line)
+
+    return mapped_documents(
+        source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
+        source_name=name,
         sobject=HEADER_OBJECT,
         external_id=external_id(source_id),
         header_fields=header_fields,
         lines=lines,
         line_limit=settings.line_limit,
         name_hint=label,
-    )
-    return Mapped(
-        source_id,
-        name,
-        documents=documents,
-        header_link=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
         lock_key=account,
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from oim_connector.mapping.assemble import assemble_documents
+from oim_connector.mapping.assemble import mapped_documents
 from oim_connector.mapping.money import round_money, to_decimal
 from oim_connector.mapping.payables import (
     SUPPLIER_SITE_FIELDS,
@@ -33,10 +33,11 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_all,
     map_guarded,
     parse_date,
 )
-from oim_connector.model.documents import Mapped, SourceLink
+from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableInvoiceSettings
 
 PREFIX = "PIN"
@@ -155,41 +156,31 @@ def _map(
     }
     header_fields = apply_rules(rules, "header", voucher, derived_header)
 
-    lines = []
-    line_errors: list[str] = []
-    for voucher_line in voucher_lines:
+    def map_line(voucher_line: Mapping[str, Any]) -> TargetLine:
         quantity = to_decimal(voucher_line.get("SCMC__Quantity__c"), Decimal(1)) or Decimal(0)
         unit_cost = to_decimal(voucher_line.get("SCMC__Unit_Cost__c"))
         amount = line_amount(quantity, unit_cost, to_decimal(voucher_line.get("SCMC__Amount__c")), dp)
         line = SourceLine(voucher_line, voucher_line, quantity, amount, voucher_line.get("SCMC__Description__c"))
         line_label = f"Line {voucher_line.get('Name') or voucher_line['Id']}"
-        try:
-            lines.append(
-                map_payable_line(
-                    line, target=TARGET, ref=ref, settings=settings, rules=rules, line_label=line_label, dp=dp
-                )
-            )
-        except MappingError as error:
-            line_errors.append(str(error))
-    if line_errors:
-        raise MappingError("; ".join(line_errors))
-    documents = assemble_documents(
+        return map_payable_line(
+            line, target=TARGET, ref=ref, settings=settings, rules=rules, line_label=line_label, dp=dp
+        )
+
+    lines = map_all(voucher_lines, map_line)
+    mapped = mapped_documents(
+        source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
+        source_name=name,
         sobject=HEADER_OBJECT,
         external_id=external_id(source_id),
         header_fields=header_fields,
         lines=lines,
         line_limit=settings.line_limit,
         name_hint=label,
-    )
-    _check_total(voucher, lines_total=sum((d.total for d in documents), Decimal(0)), settings=settings,
-                 label=label, dp=dp)  # fmt: skip
-    return Mapped(
-        source_id,
-        name,
-        documents=documents,
-        header_link=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
         lock_key=account,
     )
+    _check_total(voucher, lines_total=sum((d.total for d in mapped.documents), Decimal(0)), settings=settings,
+                 label=label, dp=dp)  # fmt: skip
+    return mapped
 
 
 def voucher_company_and_currency(

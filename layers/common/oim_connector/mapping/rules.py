@@ -219,6 +219,21 @@ def source_paths(rules: Iterable[FieldRule], *levels: str) -> list[str]:
     return [r.source for r in rules if r.level in levels and r.source is not None]
 
 
+def map_all[S, T](items: Iterable[S], map_one: Callable[[S], T]) -> list[T]:
+    """Map every item; if any can't be mapped, refuse with every reason at once, so a user fixes
+    all of a document's lines in one go."""
+    mapped: list[T] = []
+    errors: list[str] = []
+    for item in items:
+        try:
+            mapped.append(map_one(item))
+        except MappingError as error:
+            errors.append(str(error))
+    if errors:
+        raise MappingError("; ".join(errors))
+    return mapped
+
+
 def chunk[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
     """Split a document's lines by the line limit: the connector makes one document per chunk."""
     if not items:

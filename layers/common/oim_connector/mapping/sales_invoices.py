@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from oim_connector.mapping.assemble import assemble_documents
+from oim_connector.mapping.assemble import mapped_documents
 from oim_connector.mapping.money import as_number, round_money, to_decimal
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
@@ -21,6 +21,7 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
+    map_all,
     map_guarded,
     open_period,
     parse_date,
@@ -178,41 +179,34 @@ def _map(
     }
     header_fields = apply_rules(rules, "header", invoice, derived_header)
 
-    lines: list[TargetLine] = []
-    line_errors: list[str] = []
     tax_from_lines = Decimal(0)
+    typed_lines: list[tuple[Mapping[str, Any], str]] = []
     for line in children(invoice, LINES_RELATIONSHIP):
         line_type = get_path(line, "RecordType.Name") or "Item"
         if line_type == TAX_LINE_TYPE:
             # OIM tax lines fold into the one summarised tax line below.
             tax_from_lines += _unit_price(line, line_type) * (to_decimal(line.get("SCMC__Quantity__c")) or Decimal(1))
-            continue
-        tax_from_lines += to_decimal(line.get("SCMC__Tax__c"), Decimal(0)) or Decimal(0)
-        try:
-            lines.append(_map_line(line, line_type, rules=rules, ref=ref, settings=settings, dp=dp))
-        except MappingError as error:
-            line_errors.append(str(error))
-    if line_errors:
-        raise MappingError("; ".join(line_errors))
+        else:
+            tax_from_lines += to_decimal(line.get("SCMC__Tax__c"), Decimal(0)) or Decimal(0)
+            typed_lines.append((line, line_type))
+    lines = map_all(
+        typed_lines, lambda typed: _map_line(typed[0], typed[1], rules=rules, ref=ref, settings=settings, dp=dp)
+    )
 
     total_tax = tax_total(invoice.get("SCMC__Total_Tax__c"), tax_from_lines, settings.tax_source, dp)
     if total_tax != 0:
         lines.append(tax_line(sobject=LINE_OBJECT, parent_field=PARENT_FIELD, header_external_id=external_id(source_id),
                               record_label=f"Invoice {name}", total=total_tax, ref=ref))  # fmt: skip
 
-    documents = assemble_documents(
+    return mapped_documents(
+        source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
+        source_name=name,
         sobject=HEADER_OBJECT,
         external_id=external_id(source_id),
         header_fields=header_fields,
         lines=lines,
         line_limit=settings.line_limit,
         name_hint=name,
-    )
-    return Mapped(
-        source_id,
-        name,
-        documents=documents,
-        header_link=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
         lock_key=account_id,
     )
 

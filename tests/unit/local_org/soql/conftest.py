@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from oim_local.org.ids import to_18
 from oim_local.org.schema import Schema, load_schema
 from oim_local.org.soql import QueryResult, execute
-from oim_local.org.soql.record_ids import case_suffix
 from oim_local.org.tables import create_tables, quote
 
 TODAY = date(2026, 11, 25)
@@ -21,7 +21,7 @@ Run = Callable[..., QueryResult]
 
 def make_id(prefix: str, number: int) -> str:
     id15 = f"{prefix}{number:012d}"
-    return id15 + case_suffix(id15)
+    return to_18(id15)
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from oim_local.org.ids import to_18
 from oim_local.org.schema import Schema
 from oim_local.org.soql import QueryResult
-from oim_local.org.soql.record_ids import case_suffix
 
 Run = Callable[..., QueryResult]
 
@@ -17,7 +17,7 @@ ROWS = 5_000
 
 def _id(prefix: str, number: int) -> str:
     id15 = f"{prefix}{number:012d}"
-    return id15 + case_suffix(id15)
+    return to_18(id15)
 
 
 def _fill(conn: sqlite3.Connection) -> None:
