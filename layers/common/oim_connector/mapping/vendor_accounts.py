@@ -70,6 +70,23 @@ class DuplicateCandidate:
     matched_on: str  # e.g. "supplier name 'Globex Components'"
 
 
+def duplicate_field(settings: VendorAccountSettings) -> str | None:
+    """The site field whose value another vendor must not share, or ``None`` when the check is off."""
+    if settings.duplicate_check == "supplier_name":
+        return "SCMC__Supplier_Name__c"
+    if settings.duplicate_check == "custom_criteria":
+        return settings.duplicate_check_field
+    return None
+
+
+def duplicate_key(value: Any) -> str | None:
+    """A value as SOQL's ``=`` compares it (text ignoring case), so rows read for several sites at
+    once are matched back to the right site; ``None`` for a blank value, which matches nothing."""
+    if value in (None, ""):
+        return None
+    return str(value).lower()
+
+
 def site_label(site: Mapping[str, Any]) -> str:
     return f"Supplier site {site.get('Name') or site.get('Id')}"
 

@@ -47,3 +47,66 @@ def once(
 
     answer: dict[str, Any] = guarded(request_key=key)
     return answer
+
+
+class KeyedOnce:
+    """The same guarantee as :func:`once` for work done for many keys at once (a batch).
+
+    ``claim`` each key first: it answers the saved result of a key already done, or ``None`` when
+    the key is now this caller's to do (a key in progress elsewhere raises, so its message is
+    retried later). Then ``complete`` each claimed key with its result or ``release`` it on failure.
+    Without an idempotency table every key is new and nothing is kept.
+    """
+
+    def __init__(self, name: str, context: Any, *, expires_after_seconds: int) -> None:
+        table = environment().IDEMPOTENCY_TABLE
+        self._context = context if hasattr(context, "get_remaining_time_in_millis") else None
+        self._store: Any = None
+        if table:
+            from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+            # Its own store: a powertools store keeps the first configuration it is given.
+            self._store = DynamoDBPersistenceLayer(table_name=table)
+            self._store.configure(_config(expires_after_seconds), key_prefix=name)
+
+    def claim(self, key: dict[str, Any]) -> dict[str, Any] | None:
+        if self._store is None:
+            return None
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyItemAlreadyExistsError,
+            IdempotencyItemNotFoundError,
+        )
+        from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS
+
+        remaining = self._context.get_remaining_time_in_millis() if self._context is not None else None
+        for _ in range(2):  # a record that expires or vanishes between the two calls is claimed again
+            try:
+                self._store.save_inprogress(data=key, remaining_time_in_millis=remaining)
+                return None
+            except IdempotencyItemAlreadyExistsError as exists:
+                try:
+                    record = exists.old_data_record or self._store.get_record(data=key)
+                except IdempotencyItemNotFoundError:
+                    continue
+            if record.status == STATUS_CONSTANTS["COMPLETED"]:
+                saved: dict[str, Any] = record.response_json_as_dict() or {}
+                return saved
+            if record.status == STATUS_CONSTANTS["INPROGRESS"] and not _in_progress_expired(record):
+                raise IdempotencyAlreadyInProgressError(f"Work for {key} is already in progress")
+        raise IdempotencyAlreadyInProgressError(f"Work for {key} could not be claimed")
+
+    def complete(self, key: dict[str, Any], result: dict[str, Any]) -> None:
+        if self._store is not None:
+            self._store.save_success(data=key, result=result)
+
+    def release(self, key: dict[str, Any], error: Exception) -> None:
+        if self._store is not None:
+            self._store.delete_record(data=key, exception=error)
+
+
+def _in_progress_expired(record: Any) -> bool:
+    import time
+
+    expiry = record.in_progress_expiry_timestamp
+    return expiry is not None and expiry < int(time.time() * 1000)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -28,9 +28,9 @@ from oim_connector.config import environment
 from oim_connector.dlq.notes import DynamoFailureNotes, FailureNote, FailureNotes, now_iso
 from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorError
 from oim_connector.observability import logger, metrics
-from oim_connector.triggers.idempotency import once
+from oim_connector.triggers.idempotency import KeyedOnce
 from oim_connector.vendor_sync.messages import KNOWN_DETAIL_TYPES, RecordChange, changes_of_event, parse_changes
-from oim_connector.vendor_sync.sync import VendorSync
+from oim_connector.vendor_sync.sync import SyncResult, VendorSync
 
 IDEMPOTENCY_SECONDS = 7 * 24 * 3600  # longer than a message can live in the queue (4 days)
 
@@ -79,30 +79,90 @@ def process_batch(event: dict[str, Any], context: Any, sync: SyncFactory, notes:
     # A batch whose every message failed is answered like any other: each failure listed, none hidden
     # behind an exception (Lambda retries exactly the listed messages either way).
     processor.raise_on_entire_batch_failure = False
-    syncer: VendorSync | None = None
+    # The whole batch is applied first, together (a few requests for all its sites); the processor
+    # then reports each message from its outcome, keeping FIFO's skip-the-rest-of-the-group rule.
+    outcomes = apply_messages(records, context, sync, fifo=fifo)
 
     def handle(record: SQSRecord) -> None:
-        nonlocal syncer
-        changes: list[RecordChange] = []
-        try:
-            changes = parse_changes(record.body)
-            if syncer is None:
-                syncer = sync()
-            for change in changes:
-                result = once(change.idempotency_key, partial(_apply, syncer, change), context,
-                              expires_after_seconds=IDEMPOTENCY_SECONDS)  # fmt: skip
-                logger.info("change applied", extra={"message_id": record.message_id, **result})
-                metrics.add_metric(name=f"VendorSync{str(result['outcome']).capitalize()}", unit="Count", value=1)
-        except Exception as error:
-            _note_failure(notes, record, changes, error)
-            raise
+        outcome = outcomes[record.message_id]
+        if outcome.error is not None:
+            _note_failure(notes, record, outcome.changes, outcome.error)
+            raise outcome.error
+        for result in outcome.results:
+            logger.info("change applied", extra={"message_id": record.message_id, **result})
+            metrics.add_metric(name=f"VendorSync{str(result['outcome']).capitalize()}", unit="Count", value=1)
 
     answer = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
     return dict(answer)
 
 
-def _apply(syncer: VendorSync, change: RecordChange) -> dict[str, Any]:
-    return syncer.apply(change).to_json()
+@dataclass
+class MessageOutcome:
+    """What became of one message: the result of each of its changes, or the error that fails it."""
+
+    changes: list[RecordChange] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def apply_messages(
+    records: Sequence[dict[str, Any]], context: Any, sync: SyncFactory, *, fifo: bool
+) -> dict[str, MessageOutcome]:
+    """Every message's outcome, applying the batch's new changes in one go.
+
+    A change already applied (same record and version) answers its saved result; a message after
+    a failed one of its FIFO group is left unapplied (the processor fails it without reading it).
+    """
+    guard = KeyedOnce("vendor_sync.change", context, expires_after_seconds=IDEMPOTENCY_SECONDS)
+    outcomes: dict[str, MessageOutcome] = {}
+    claimed: dict[RecordChange, list[str]] = {}  # change -> the messages waiting for it
+    failed_groups: set[str] = set()
+    for raw in records:
+        record = SQSRecord(raw)
+        outcome = outcomes[record.message_id] = MessageOutcome()
+        group = record.attributes.message_group_id if fifo else None
+        if group is not None and group in failed_groups:
+            continue
+        try:
+            outcome.changes = parse_changes(record.body)
+            for change in outcome.changes:
+                if change in claimed:
+                    claimed[change].append(record.message_id)
+                elif (saved := guard.claim(change.idempotency_key)) is not None:
+                    outcome.results.append(saved)
+                else:
+                    claimed[change] = [record.message_id]
+        except Exception as error:
+            outcome.error = error
+            if group is not None:
+                failed_groups.add(group)
+    applied = _apply_claimed(list(claimed), sync)
+    for change, message_ids in claimed.items():
+        result = applied[change]
+        if isinstance(result, SyncResult):
+            guard.complete(change.idempotency_key, result.to_json())
+        else:
+            guard.release(change.idempotency_key, result)
+        for message_id in message_ids:
+            outcome = outcomes[message_id]
+            if isinstance(result, SyncResult):
+                outcome.results.append(result.to_json())
+            elif outcome.error is None:
+                outcome.error = result
+    return outcomes
+
+
+def _apply_claimed(changes: list[RecordChange], sync: SyncFactory) -> dict[RecordChange, SyncResult | Exception]:
+    """The changes applied together; anything that stops the whole batch (settings that do not
+    load, an org that cannot be reached) is every change's error, so each message is retried."""
+    if not changes:
+        return {}
+    try:
+        return dict(sync().apply_all(changes))
+    except Exception as error:
+        if not isinstance(error, ConnectorError):
+            logger.exception("the batch could not be applied")
+        return dict.fromkeys(changes, error)
 
 
 def _note_failure(notes: FailureNotes | None, record: SQSRecord, changes: list[RecordChange], error: Exception) -> None:

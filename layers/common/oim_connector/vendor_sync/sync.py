@@ -1,28 +1,28 @@
-"""Applies one record change through the org port: read the current state, map, write one graph.
+"""Applies record changes through the org port, a batch at a time: read, map, write.
 
 Supplier site -> vendor Account: the account upsert (by external id ``SUPPLIER_SITE:<site Id>``)
-and the site's Account lookup are one composite graph, so a site is never left linked to
-nothing nor an account created twice, whatever is retried. Account -> supplier sites (behind
-``sync_accounts_to_suppliers``) updates only the site fields that differ.
+and the site's Account lookup are one composite graph per site, so a site is never left linked
+to nothing nor an account created twice, whatever is retried. A batch's sites are read together
+(``reads.py``) and their graphs packed into as few requests as the limits allow, each graph still
+its own transaction. Account -> supplier sites (behind ``sync_accounts_to_suppliers``) updates
+only the site fields that differ.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from oim_connector.errors import ConnectorError
 from oim_connector.mapping.defaults import default_rules
-from oim_connector.mapping.reference import ReferenceData
-from oim_connector.mapping.rules import effective_rules
+from oim_connector.mapping.rules import chunk, effective_rules
 from oim_connector.mapping.vendor_accounts import (
-    ACCOUNT_FIELDS,
     ACCOUNT_OBJECT,
     SITE_ACCOUNT_FIELD,
-    SITE_FIELDS,
     SITE_OBJECT,
-    DuplicateCandidate,
-    external_id,
+    duplicate_field,
+    duplicate_key,
     map_supplier_site,
     map_vendor_account,
     reverse_rules,
@@ -30,12 +30,14 @@ from oim_connector.mapping.vendor_accounts import (
 )
 from oim_connector.model.documents import EXTERNAL_ID_FIELD, Mapped
 from oim_connector.model.settings import FieldRule, VendorAccountSettings
-from oim_connector.org.graph import Graph, GraphNode, ref, update_node, upsert_node
+from oim_connector.org.graph import Graph, GraphNode, GraphResult, pack_graphs, ref, update_node, upsert_node
 from oim_connector.org.port import OrgPort
-from oim_connector.org.soql import Select, eq, is_in, ne
+from oim_connector.org.soql import Select, eq
 from oim_connector.vendor_sync.messages import RecordChange
+from oim_connector.vendor_sync.reads import SiteBatch, SiteReader
 
 IGNORED_CHANGE_TYPES = ("DELETE", "GAP_DELETE", "UNDELETE", "GAP_UNDELETE")
+SITES_PER_READ = 200  # keeps each read's IN list well inside the URL length Salesforce accepts
 
 Outcome = Literal["created", "updated", "skipped"]
 
@@ -57,6 +59,9 @@ class SyncResult:
                 "reason": self.reason}  # fmt: skip
 
 
+Applied = SyncResult | ConnectorError  # what became of one change: its result, or why it failed
+
+
 class VendorSync:
     """One per invocation: holds the settings and the default GLAs it looked up."""
 
@@ -66,107 +71,129 @@ class VendorSync:
         self.rules: list[FieldRule] = effective_rules(
             default_rules("vendor_accounts"), settings.custom_mappings, settings.use_custom_mappings
         )
-        self._ref: ReferenceData | None = None
+        self.reader = SiteReader(org, settings, self.rules)
 
-    def apply(self, change: RecordChange) -> SyncResult:
-        if change.change_type in IGNORED_CHANGE_TYPES:
-            return SyncResult(change.record_id, "skipped", reason=f"{change.change_type} changes are not synced")
-        if change.sobject == SITE_OBJECT:
-            return self.apply_site(change)
-        return self.apply_account(change)
+    def apply_all(self, changes: Sequence[RecordChange]) -> dict[RecordChange, Applied]:
+        """Every change's outcome. A site changed several times in the batch is synced once, at its
+        newest version (the sync reads the site's current state, so the older changes are covered)."""
+        applied: dict[RecordChange, Applied] = {}
+        newest: dict[str, RecordChange] = {}
+        for change in changes:
+            if change.change_type in IGNORED_CHANGE_TYPES:
+                applied[change] = SyncResult(change.record_id, "skipped",
+                                             reason=f"{change.change_type} changes are not synced")  # fmt: skip
+            elif change.sobject == SITE_OBJECT and not self.settings.sync_suppliers_to_accounts:
+                applied[change] = SyncResult(change.record_id, "skipped", reason="Sync Suppliers to Accounts is off")
+            elif change.sobject == SITE_OBJECT:
+                if change.record_id not in newest or change.version > newest[change.record_id].version:
+                    newest[change.record_id] = change
+            else:
+                applied[change] = self._guarded(self.apply_account, change)
+        by_site = self.apply_sites(list(newest.values()))
+        for change in changes:
+            if change in applied:
+                continue
+            latest, result = newest[change.record_id], by_site[change.record_id]
+            if change == latest or not isinstance(result, SyncResult):
+                applied[change] = result
+            else:
+                reason = f"Superseded by its newer change {latest.version} in the same batch"
+                applied[change] = SyncResult(change.record_id, "skipped", result.account_id, reason)
+        return applied
+
+    @staticmethod
+    def _guarded(apply: Callable[[RecordChange], SyncResult], change: RecordChange) -> Applied:
+        try:
+            return apply(change)
+        except ConnectorError as error:
+            return error
 
     # -- supplier site -> vendor account -------------------------------------------------------
-    def apply_site(self, change: RecordChange) -> SyncResult:
-        if not self.settings.sync_suppliers_to_accounts:
-            return SyncResult(change.record_id, "skipped", reason="Sync Suppliers to Accounts is off")
-        site = self._site(change.record_id)
-        account = self._own_account(site)
-        duplicates = self._duplicates(site) if account is None else []
-        mapped = map_vendor_account(site, account=account, duplicates=duplicates, ref=self._reference(),
-                                    settings=self.settings, rules=self.rules, version=change.version)  # fmt: skip
-        if mapped.errors:
-            raise SyncRefused("; ".join(mapped.errors))
-        if mapped.skip_reason:
-            return SyncResult(change.record_id, "skipped", account.get("Id") if account else None, mapped.skip_reason)
-        return self._write(site, mapped)
+    def apply_sites(self, changes: Sequence[RecordChange]) -> dict[str, Applied]:
+        """Each site's outcome (one change per site). New sites that could duplicate each other are
+        applied in turns, so the second finds the first's account as sequential syncs would."""
+        results: dict[str, Applied] = {}
+        for part in chunk(changes, SITES_PER_READ):
+            pending = list(part)
+            while pending:
+                done, pending = self._sites_round(pending)
+                results.update(done)
+        return results
 
-    def _site(self, site_id: str) -> dict[str, Any]:
-        account_paths = tuple(f"SCMC__Account__r.{f}" for f in (*ACCOUNT_FIELDS, *self._account_targets()))
-        fields = tuple(dict.fromkeys((*SITE_FIELDS, *self._rule_sources(), *account_paths)))
-        found = list(self.org.query(Select(SITE_OBJECT, fields, where=eq("Id", site_id))))
-        if not found:
-            raise SyncRefused(f"Supplier site {site_id} does not exist (or the integration user cannot see it)")
-        return found[0]
+    def _sites_round(self, changes: Sequence[RecordChange]) -> tuple[dict[str, Applied], list[RecordChange]]:
+        results: dict[str, Applied] = {}
+        try:
+            batch = self.reader.read([c.record_id for c in changes])
+        except ConnectorError as error:
+            return {c.record_id: error for c in changes}, []
+        for change in changes:
+            if change.record_id not in batch.sites:
+                results[change.record_id] = SyncRefused(
+                    f"Supplier site {change.record_id} does not exist (or the integration user cannot see it)"
+                )
+        present = [c for c in changes if c.record_id not in results]
+        new_sites = [batch.sites[c.record_id] for c in present if batch.account_of(batch.sites[c.record_id]) is None]
+        now, later = self._first_of_each_duplicate_key(new_sites)
+        try:
+            duplicates = self.reader.duplicates(now)
+        except ConnectorError as error:
+            results.update({str(site["Id"]): error for site in now})
+            duplicates = {}
+        waiting = {str(site["Id"]) for site in later}
+        graphs: dict[str, Graph] = {}
+        for change in present:
+            site_id = change.record_id
+            if site_id in results or site_id in waiting:
+                continue
+            site = batch.sites[site_id]
+            mapped = map_vendor_account(site, account=batch.account_of(site), duplicates=duplicates.get(site_id, []),
+                                        ref=self.reader.reference, settings=self.settings, rules=self.rules,
+                                        version=change.version)  # fmt: skip
+            if mapped.errors:
+                results[site_id] = SyncRefused("; ".join(mapped.errors))
+            elif mapped.skip_reason:
+                account = batch.account_of(site)
+                results[site_id] = SyncResult(site_id, "skipped", account.get("Id") if account else None,
+                                              mapped.skip_reason)  # fmt: skip
+            else:
+                graphs[site_id] = _site_graph(site, mapped)
+        results.update(self._write(graphs, batch))
+        return results, [c for c in changes if c.record_id in waiting]
 
-    def _own_account(self, site: dict[str, Any]) -> dict[str, Any] | None:
-        linked = site.get("SCMC__Account__r")
-        if site.get(SITE_ACCOUNT_FIELD):
-            return dict(linked) if isinstance(linked, dict) else {"Id": site[SITE_ACCOUNT_FIELD]}
-        # A graph that committed before a crash left the account behind: find it by its external id.
-        fields = tuple(dict.fromkeys((*ACCOUNT_FIELDS, *self._account_targets())))
-        found = list(
-            self.org.query(Select(ACCOUNT_OBJECT, fields, where=eq(EXTERNAL_ID_FIELD, external_id(site["Id"]))))
-        )
-        return found[0] if found else None
+    def _first_of_each_duplicate_key(
+        self, new_sites: Sequence[Mapping[str, Any]]
+    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+        """(applied now, applied next turn): a new site sharing its duplicate key with an earlier new
+        site of the batch waits, so two new sites never both create the same vendor."""
+        checked = duplicate_field(self.settings)
+        seen: set[str] = set()
+        now: list[Mapping[str, Any]] = []
+        later: list[Mapping[str, Any]] = []
+        for site in new_sites:
+            key = duplicate_key(site.get(checked)) if checked else None
+            if key is not None and key in seen:
+                later.append(site)
+                continue
+            if key is not None:
+                seen.add(key)
+            now.append(site)
+        return now, later
 
-    def _duplicates(self, site: dict[str, Any]) -> list[DuplicateCandidate]:
-        mode = self.settings.duplicate_check
-        if mode == "supplier_name":
-            name = site.get("SCMC__Supplier_Name__c")
-            if not name:
-                return []
-            select = Select(ACCOUNT_OBJECT, ("Id", "Name"), where=eq("Name", name), order_by=("Id",))
-            return [DuplicateCandidate(r["Id"], r["Name"], f"supplier name '{name}'") for r in self.org.query(select)]
-        if mode == "custom_criteria" and self.settings.duplicate_check_field:
-            field = self.settings.duplicate_check_field
-            value = site.get(field)
-            if value in (None, ""):
-                return []
-            where = eq(field, value) & ne("Id", site["Id"]) & ne(SITE_ACCOUNT_FIELD, None)
-            select = Select(SITE_OBJECT, ("Id", "Name", SITE_ACCOUNT_FIELD, "SCMC__Account__r.Name"), where=where,
-                            order_by=("Id",))  # fmt: skip
-            return [DuplicateCandidate(r[SITE_ACCOUNT_FIELD], str((r.get("SCMC__Account__r") or {}).get("Name")),
-                                       f"{field} '{value}' as supplier site {r['Name']}")
-                    for r in self.org.query(select)]  # fmt: skip
-        return []
-
-    def _write(self, site: dict[str, Any], mapped: Mapped) -> SyncResult:
-        document = mapped.documents[0]
-        nodes: list[GraphNode]
-        if mapped.header_link is None:
-            nodes = [update_node(ACCOUNT_OBJECT, str(site[SITE_ACCOUNT_FIELD]), "account", document.fields)]
-        else:
-            link = mapped.header_link
-            nodes = [
-                upsert_node(ACCOUNT_OBJECT, EXTERNAL_ID_FIELD, document.external_id, "account", document.fields),
-                update_node(SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields}),
-            ]
-        result = self.org.run_graphs([Graph(f"site_{site['Id']}", tuple(nodes))])[0]
-        if not result.successful:
-            problems = "; ".join(message for _, _, message in result.errors()) or "the org rolled the change back"
-            raise SyncRefused(f"The vendor account of {site_label(site)} could not be saved: {problems}")
-        node = result.nodes["account"]
-        account_id = node.record_id or site.get(SITE_ACCOUNT_FIELD)
-        outcome: Outcome = "created" if node.created else "updated"
-        return SyncResult(str(site["Id"]), outcome, account_id)
-
-    def _reference(self) -> ReferenceData:
-        """Only the GLAs the default settings name: one small query per invocation, not per message."""
-        if self._ref is None:
-            codes = [c for c in (self.settings.default_ap_control_gla, self.settings.default_ar_control_gla) if c]
-            glas: dict[str, str] = {}
-            if codes:
-                select = Select("c2g__codaGeneralLedgerAccount__c", ("Id", "c2g__ReportingCode__c"),
-                                where=is_in("c2g__ReportingCode__c", codes))  # fmt: skip
-                glas = {r["c2g__ReportingCode__c"]: r["Id"] for r in self.org.query(select)}
-            self._ref = ReferenceData(gla_by_reporting_code=glas)
-        return self._ref
-
-    def _account_targets(self) -> list[str]:
-        return [r.target for r in self.rules if r.level == "header"]
-
-    def _rule_sources(self) -> list[str]:
-        return [r.source for r in self.rules if r.level == "header" and r.source]
+    def _write(self, graphs: Mapping[str, Graph], batch: SiteBatch) -> dict[str, Applied]:
+        by_graph = {graph.graph_id: site_id for site_id, graph in graphs.items()}
+        results: dict[str, Applied] = {}
+        for request in pack_graphs(list(graphs.values())):
+            try:
+                answers = self.org.run_graphs(request)
+            except ConnectorError as error:
+                results.update({by_graph[g.graph_id]: error for g in request})
+                continue
+            for answer in answers:
+                site = batch.sites[by_graph[answer.graph_id]]
+                results[str(site["Id"])] = _graph_outcome(site, answer)
+            for graph in request:  # a graph the org did not answer for was not applied
+                results.setdefault(by_graph[graph.graph_id], SyncRefused("The org returned no result for the change"))
+        return results
 
     # -- vendor account -> supplier sites (optional) -------------------------------------------
     def apply_account(self, change: RecordChange) -> SyncResult:
@@ -194,3 +221,27 @@ class VendorSync:
             raise SyncRefused(f"The supplier sites of account {account['Name']} could not be updated: "
                               + "; ".join(e for r in failed for e in r.errors))  # fmt: skip
         return SyncResult(change.record_id, "updated", change.record_id)
+
+
+def _site_graph(site: Mapping[str, Any], mapped: Mapped) -> Graph:
+    """The account upsert (or update) and, for a site without one, its link: one transaction."""
+    document = mapped.documents[0]
+    nodes: list[GraphNode]
+    if mapped.header_link is None:
+        nodes = [update_node(ACCOUNT_OBJECT, str(site[SITE_ACCOUNT_FIELD]), "account", document.fields)]
+    else:
+        link = mapped.header_link
+        nodes = [
+            upsert_node(ACCOUNT_OBJECT, EXTERNAL_ID_FIELD, document.external_id, "account", document.fields),
+            update_node(SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields}),
+        ]
+    return Graph(f"site_{site['Id']}", tuple(nodes))
+
+
+def _graph_outcome(site: Mapping[str, Any], answer: GraphResult) -> Applied:
+    if not answer.successful:
+        problems = "; ".join(message for _, _, message in answer.errors()) or "the org rolled the change back"
+        return SyncRefused(f"The vendor account of {site_label(site)} could not be saved: {problems}")
+    node = answer.nodes["account"]
+    outcome: Outcome = "created" if node.created else "updated"
+    return SyncResult(str(site["Id"]), outcome, node.record_id or site.get(SITE_ACCOUNT_FIELD))
