@@ -104,19 +104,23 @@ def _untouched(data: ChaosData, flow: str, endpoint: object) -> tuple[int, str |
 
 
 def _crashes(launcher: ConnectorLauncher, flows: tuple[str, ...], plan: ChaosPlan, rng: random.Random) -> int:
+    """SIGKILL runs at a random point of their life. How long a run lives depends on the machine and on
+    what earlier runs left to do, so the strike is drawn within the last measured run of the flow."""
     crashes = attempts = 0
-    window = 3.0
+    lifetimes: dict[str, float] = {}
     while crashes < plan.crashes and attempts < plan.crashes * 4:
         attempts += 1
-        run = launcher.start(flows[attempts % len(flows)])
-        deadline = time.monotonic() + rng.uniform(0.8, window)
+        flow = flows[attempts % len(flows)]
+        started = time.monotonic()
+        run = launcher.start(flow)
+        deadline = started + rng.uniform(0.2, 0.9) * lifetimes.get(flow, 3.0)
         while run.running() and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.02)
         if run.kill():
             crashes += 1
-        else:
-            window = max(1.0, window * 0.8)  # the run finished first: strike sooner next time
+        else:  # the run finished first: strike sooner next time
             run.wait(plan.run_timeout_seconds)
+            lifetimes[flow] = time.monotonic() - started
     return crashes
 
 
