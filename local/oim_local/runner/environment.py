@@ -63,6 +63,9 @@ class LocalEnvironment:
     quiet: bool = False
     # Short backoffs: faults injected in tests should not make them slow.
     retry_base_seconds: float = 0.01
+    # Keep the functions' clients, session and cached settings between invocations, as a warm Lambda
+    # does (the benchmark); by default each invocation starts afresh, so settings saved by a test apply.
+    warm: bool = False
     org: RunningOrg | None = field(default=None, init=False)
     resources: LocalAwsResources | None = field(default=None, init=False)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, init=False)
@@ -151,9 +154,13 @@ class LocalEnvironment:
             self._set_env("FLOW", flow.value)
             if flow in DOCUMENT_FLOWS:
                 self._set_env("JOBS_QUEUE_URL", self._queue_url(flow))
-        self._reset_wiring()
+        if not self.warm:
+            self._reset_wiring()
         handler = load_handler(function)
-        return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
+        try:
+            return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
+        finally:
+            self._clear_metrics()
 
     def _queue_url(self, flow: FlowId) -> str:
         assert self.resources is not None
@@ -163,6 +170,14 @@ class LocalEnvironment:
         if key not in self._saved_env:
             self._saved_env[key] = os.environ.get(key)
         os.environ[key] = value
+
+    @staticmethod
+    def _clear_metrics() -> None:
+        """Each invocation starts with no metrics, as in a fresh Lambda invocation: with metrics disabled
+        powertools never flushes, and the values it kept would auto-flush (and fail) at 100 in a later run."""
+        from oim_connector.observability import metrics
+
+        metrics.clear_metrics()
 
     @staticmethod
     def _reset_wiring() -> None:

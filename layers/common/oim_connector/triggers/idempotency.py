@@ -61,13 +61,7 @@ class KeyedOnce:
     def __init__(self, name: str, context: Any, *, expires_after_seconds: int) -> None:
         table = environment().IDEMPOTENCY_TABLE
         self._context = context if hasattr(context, "get_remaining_time_in_millis") else None
-        self._store: Any = None
-        if table:
-            from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-            # Its own store: a powertools store keeps the first configuration it is given.
-            self._store = DynamoDBPersistenceLayer(table_name=table)
-            self._store.configure(_config(expires_after_seconds), key_prefix=name)
+        self._store: Any = _keyed_store(table, name, expires_after_seconds) if table else None
 
     def claim(self, key: dict[str, Any]) -> dict[str, Any] | None:
         if self._store is None:
@@ -103,6 +97,17 @@ class KeyedOnce:
     def release(self, key: dict[str, Any], error: Exception) -> None:
         if self._store is not None:
             self._store.delete_record(data=key, exception=error)
+
+
+@cache
+def _keyed_store(table: str, name: str, expires_after_seconds: int) -> Any:
+    """One store per kind of work, kept for the execution environment (a client costs ~50 ms to make).
+    Its own store: a powertools store keeps the first configuration it is given."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    store = DynamoDBPersistenceLayer(table_name=table)
+    store.configure(_config(expires_after_seconds), key_prefix=name)
+    return store
 
 
 def _in_progress_expired(record: Any) -> bool:

@@ -14,6 +14,7 @@ import copy
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -69,7 +70,12 @@ def _one_record(event: dict[str, Any], change: RecordChange) -> dict[str, Any]:
 
 def failure_notes() -> FailureNotes | None:
     table = environment().JOBS_TABLE
-    return DynamoFailureNotes(table) if table else None
+    return _notes_in(table) if table else None
+
+
+@cache
+def _notes_in(table: str) -> FailureNotes:
+    return DynamoFailureNotes(table)  # its client is kept for the execution environment
 
 
 def process_batch(event: dict[str, Any], context: Any, sync: SyncFactory, notes: FailureNotes | None) -> dict[str, Any]:
@@ -90,7 +96,7 @@ def process_batch(event: dict[str, Any], context: Any, sync: SyncFactory, notes:
             raise outcome.error
         for result in outcome.results:
             logger.info("change applied", extra={"message_id": record.message_id, **result})
-            metrics.add_metric(name=f"VendorSync{str(result['outcome']).capitalize()}", unit="Count", value=1)
+            _count(f"VendorSync{str(result['outcome']).capitalize()}")
 
     answer = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
     return dict(answer)
@@ -171,10 +177,7 @@ def _note_failure(notes: FailureNotes | None, record: SQSRecord, changes: list[R
     record_id = changes[0].record_id if changes else None
     logger.warning("change failed", extra={"message_id": record.message_id, "record_id": record_id,
                                            "receive_count": receive_count, "error": message})  # fmt: skip
-    if isinstance(error, BadRequestError):
-        metrics.add_metric(name="VendorSyncMalformed", unit="Count", value=1)
-    else:
-        metrics.add_metric(name="VendorSyncFailed", unit="Count", value=1)
+    _count("VendorSyncMalformed" if isinstance(error, BadRequestError) else "VendorSyncFailed")
     if notes is None:
         return
     try:
@@ -182,3 +185,11 @@ def _note_failure(notes: FailureNotes | None, record: SQSRecord, changes: list[R
         notes.record(FailureNote(queue, record.message_id, message, receive_count, record_id, now_iso()))
     except Exception:
         logger.exception("could not record the failure note")
+
+
+def _count(name: str) -> None:
+    """A metric never decides a message's fate: the change is applied (or failed) whatever happens here."""
+    try:
+        metrics.add_metric(name=name, unit="Count", value=1)
+    except Exception:
+        logger.warning("metric not recorded", extra={"metric": name}, exc_info=True)
