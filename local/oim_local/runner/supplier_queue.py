@@ -5,6 +5,7 @@ Used by the demo and the vendor-sync tests."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,10 +19,11 @@ DLQ = "supplier-site-changes-dlq.fifo"
 TS0 = 1_795_601_699_000
 
 
-def site_change(site_id: str, *, change_type: str = "UPDATE", commit: int = 1,
-                changed: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
-    """A CDC event as EventBridge delivers it; ``commit`` orders changes (time and number)."""
-    return {
+def site_change(site_id: str, *, change_type: str = "UPDATE", commit: int = 1, changed: tuple[str, ...] = (),
+                fields: Mapping[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    """A CDC event as EventBridge delivers it; ``commit`` orders changes (time and number); ``fields``
+    are the values it carries (CDC sends every non-null field of a created record)."""
+    event: dict[str, Any] = {
         "version": "0", "id": f"evt-{site_id}-{commit}", "detail-type": "SCMC__Supplier_Site__ChangeEvent",
         "source": "aws.partner/salesforce.com/00D5L0000000001UAA/0YL5L0000000001WAA",
         "account": "123456789012", "time": "2026-11-25T10:15:00Z", "region": REGION, "resources": [],
@@ -30,6 +32,8 @@ def site_change(site_id: str, *, change_type: str = "UPDATE", commit: int = 1,
             "commitTimestamp": TS0 + commit, "commitNumber": 10_813_280_944_400 + commit,
             "commitUser": "0055L0000000001QAA", "changedFields": list(changed)}}},
     }  # fmt: skip
+    event["detail"]["payload"].update(fields or {})
+    return event
 
 
 def account_change(account_id: str, *, commit: int = 1) -> dict[str, Any]:

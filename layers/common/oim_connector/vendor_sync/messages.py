@@ -37,6 +37,9 @@ class ChangeEventHeader(BaseModel):
     changedFields: list[str] = Field(default_factory=list)
 
 
+PayloadValue = str | int | float | bool
+
+
 class RecordChange(BaseModel):
     """One record's change: what the sync needs from any of the accepted shapes."""
 
@@ -47,6 +50,12 @@ class RecordChange(BaseModel):
     change_type: str
     version: str = Field(description="sortable change version: commit time and number, zero-padded")
     changed_fields: tuple[str, ...] = ()
+    # The field values the event carried (CDC: every non-null field of a CREATE, the changed ones of an
+    # UPDATE). Hints for reading ahead only: the sync always reads the record's current state.
+    payload_values: tuple[tuple[str, PayloadValue], ...] = ()
+
+    def payload_value(self, field: str) -> PayloadValue | None:
+        return next((value for name, value in self.payload_values if name == field), None)
 
     @property
     def idempotency_key(self) -> dict[str, str]:
@@ -92,11 +101,20 @@ def changes_of_event(event: Any) -> list[RecordChange]:
     except ValidationError as error:
         raise BadRequestError(describe_validation_error(error)) from None
     version = change_version(header.commitTimestamp, header.commitNumber)
+    values = _scalar_values(payload)
     return [
         RecordChange(sobject=header.entityName, record_id=record_id, change_type=header.changeType.upper(),
-                     version=version, changed_fields=tuple(header.changedFields))
+                     version=version, changed_fields=tuple(header.changedFields), payload_values=values)
         for record_id in header.recordIds
     ]  # fmt: skip
+
+
+def _scalar_values(payload: dict[str, Any]) -> tuple[tuple[str, PayloadValue], ...]:
+    """The payload's plain field values (compound fields, the header and blanks left out)."""
+    return tuple(
+        (name, value) for name, value in payload.items()
+        if name != "ChangeEventHeader" and isinstance(value, str | int | float | bool) and value != ""
+    )  # fmt: skip
 
 
 class _PlatformPayload(BaseModel):

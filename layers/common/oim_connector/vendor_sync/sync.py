@@ -123,7 +123,7 @@ class VendorSync:
     def _sites_round(self, changes: Sequence[RecordChange]) -> tuple[dict[str, Applied], list[RecordChange]]:
         results: dict[str, Applied] = {}
         try:
-            batch = self.reader.read([c.record_id for c in changes])
+            batch = self.reader.read(changes)
         except ConnectorError as error:
             return {c.record_id: error for c in changes}, []
         for change in changes:
@@ -135,7 +135,7 @@ class VendorSync:
         new_sites = [batch.sites[c.record_id] for c in present if batch.account_of(batch.sites[c.record_id]) is None]
         now, later = self._first_of_each_duplicate_key(new_sites)
         try:
-            duplicates = self.reader.duplicates(now)
+            duplicates = self.reader.duplicates(now, batch)
         except ConnectorError as error:
             results.update({str(site["Id"]): error for site in now})
             duplicates = {}
