@@ -555,3 +555,25 @@ def test_outputs_give_what_the_salesforce_side_needs() -> None:
     assert {"ApiUrl", "FlowsExecuteApiArn", "AdminExecuteApiArn", "SalesforceSecretArn"} <= set(outputs)
     for queue in resources(source_template(), "AWS::SQS::Queue"):
         assert {f"{queue}Url", f"{queue}Arn"} <= set(outputs)
+
+
+def test_the_replay_role_allows_every_sqs_call_a_replay_makes() -> None:
+    """dlq/replay.py names queues by ARN (DLQ_SOURCES) or name: it looks up each queue's URL, drains the
+    dead-letter queue (or starts a move task on it) and sends to the source queue."""
+    template = source_template()
+    found = role_of(template, "DlqReplayFunction")
+    assert found is not None
+    allowed: dict[str, set[str]] = {}
+    for statement in statements(found[1]):
+        for ref in referenced_ids(statement["Resource"]):
+            allowed.setdefault(ref, set()).update(as_list(statement["Action"]))
+    drained = {"sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+               "sqs:ChangeMessageVisibility", "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks"}  # fmt: skip
+    for queue, definition in resources(template, "AWS::SQS::Queue").items():
+        redrive = props(definition).get("RedrivePolicy")
+        if not redrive:
+            continue
+        [dlq] = referenced_ids(redrive)
+        assert drained <= allowed.get(dlq, set()), f"{dlq}: missing {sorted(drained - allowed.get(dlq, set()))}"
+        sent = {"sqs:GetQueueUrl", "sqs:SendMessage"}
+        assert sent <= allowed.get(queue, set()), f"{queue}: missing {sorted(sent - allowed.get(queue, set()))}"

@@ -88,11 +88,9 @@ def resolve_queue(sqs: Any, queue: str) -> Queue:
     """A queue name, URL or ARN -> its URL and ARN."""
     if queue.startswith("arn:"):
         _, _, _, _, account, name = queue.split(":", 5)
-        url = sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
-    elif queue.startswith(("https://", "http://")):
-        url = queue
-    else:
-        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        # Its ARN is known: no GetQueueAttributes on a queue the replay only sends to.
+        return Queue(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"], queue)
+    url = queue if queue.startswith(("https://", "http://")) else sqs.get_queue_url(QueueName=queue)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return Queue(url, arn)
 
