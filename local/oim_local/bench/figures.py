@@ -62,6 +62,12 @@ class FlowFigures(_Figures):
             return None
         return self.baseline.requests_per_document / self.connector.requests_per_document
 
+    def best_request_ratio(self) -> float | None:
+        """Baseline requests over the lower bound's: the most any client could save on this data."""
+        if self.connector is None or self.baseline is None or self.bound is None or not self.bound.requests:
+            return None
+        return self.baseline.requests_per_document / (self.bound.requests / self.connector.documents)
+
     def baseline_time_ratio(self) -> float | None:
         """Seconds per document, baseline over connector: the wall-time ratio for the same data."""
         if self.connector is None or self.baseline is None or not self.connector.documents_per_second:
