@@ -154,6 +154,15 @@ def test_automatic_event_creates_only_when_the_setting_is_on(sample: Sample) -> 
     assert result_for(created, invoice_id)["outcome"] == "created"
 
 
+def test_the_earlier_packages_namespaced_event_is_accepted_too(sample: Sample) -> None:
+    sample.env.save_settings(ConnectorSettings(sales_invoices=SalesInvoiceSettings(create_when=True)))
+    invoice_id = sample.ids["InvOk1"]
+
+    created = sample.env.invoke(FN, events.oim_event(FLOW, invoice_id, "shipment-completed", namespaced=True))
+
+    assert result_for(created, invoice_id)["outcome"] == "created"
+
+
 def test_bad_requests_get_400_naming_the_problem_and_write_nothing(sample: Sample) -> None:
     cases = {
         "no body": events.api_event("POST", f"/flows/{FLOW}/record", None),

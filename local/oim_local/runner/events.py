@@ -49,18 +49,21 @@ def schedule_event(flow: str, when: dt.datetime | None = None, name: str | None 
             "scheduledTime": moment}  # fmt: skip
 
 
-def oim_event(flow: str, record_id: str, event: str) -> dict[str, Any]:
+def oim_event(flow: str, record_id: str, event: str, *, namespaced: bool = False) -> dict[str, Any]:
+    """The Salesforce package's platform event ``OIM_Document_Event__e`` through an Event Relay, or with
+    ``namespaced`` the ``SCMFFA__`` one of an org that has it from the earlier package."""
+    prefix = "SCMFFA__" if namespaced else ""
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
-        "detail-type": "SCMFFA__OIM_Document_Event__e",
+        "detail-type": f"{prefix}OIM_Document_Event__e",
         "source": "aws.partner/salesforce.com/00D000000000001EAA/0YL000000000001",
         "account": "123456789012",
         "time": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": "eu-west-1",
         "resources": [],
         "detail": {
-            "payload": {"SCMFFA__Flow__c": flow, "SCMFFA__Event__c": event, "SCMFFA__Record_Id__c": record_id},
+            "payload": {f"{prefix}Flow__c": flow, f"{prefix}Event__c": event, f"{prefix}Record_Id__c": record_id},
             "schemaId": "local",
             "id": str(uuid.uuid4()),
         },

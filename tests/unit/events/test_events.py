@@ -74,14 +74,11 @@ def function_events(flow_python_name: str) -> dict[str, Any]:
     return found
 
 
-def matches(pattern: Any, value: Any) -> bool:
-    """The subset of EventBridge pattern matching the template uses: exact values, prefix, nesting."""
-    if isinstance(pattern, dict):
-        return isinstance(value, dict) and all(k in value and matches(p, value[k]) for k, p in pattern.items())
-    return any(
-        (isinstance(option, dict) and isinstance(value, str) and value.startswith(option["prefix"])) or option == value
-        for option in pattern
-    )
+def matches(pattern: Any, event: Any) -> bool:
+    """EventBridge pattern matching as moto implements it (exact values, prefix, nesting, ``$or``)."""
+    from moto.events.models import EventPattern
+
+    return bool(EventPattern.load(json.dumps(pattern)).matches_event(event))
 
 
 def api_routes() -> set[tuple[str, str]]:

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from oim_connector.triggers.events import oim_payload_value
+
 ERROR_PREVIEW_CHARS = 300
 
 
@@ -94,8 +96,8 @@ def event_kind(event: Mapping[str, Any]) -> str:
     if "detail-type" in event and "source" in event:
         detail = event.get("detail")
         payload = detail.get("payload") if isinstance(detail, dict) else None
-        flow = payload.get("SCMFFA__Flow__c", "?") if isinstance(payload, dict) else "?"
-        name = payload.get("SCMFFA__Event__c", "?") if isinstance(payload, dict) else "?"
+        flow = (oim_payload_value(payload, "Flow__c") if isinstance(payload, dict) else None) or "?"
+        name = (oim_payload_value(payload, "Event__c") if isinstance(payload, dict) else None) or "?"
         return f"oim-event {flow} {name}"
     if "httpMethod" in event:
         return f"api {event.get('httpMethod')} {event.get('path', '')}".strip()

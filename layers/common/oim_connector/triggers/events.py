@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from oim_connector.errors import BadRequestError
 from oim_connector.ids import RecordId
 from oim_connector.model.api import describe_validation_error
 from oim_connector.model.flows import FlowId
 
-OIM_EVENT_TYPE = "SCMFFA__OIM_Document_Event__e"
+# The Salesforce package ships the platform event as its own, un-namespaced (no org can create
+# components under SCMFFA); an org that has it under the earlier package's namespace relays that name.
+OIM_EVENT_TYPES = ("OIM_Document_Event__e", "SCMFFA__OIM_Document_Event__e")
 OIM_EVENT_NAMES = frozenset({
     "shipment-completed", "drop-ship-billed", "invoice-credited", "invoice-voided", "voucher-matched",
     "voucher-credited", "perpetual-record-created",
 })  # fmt: skip
+
+
+def oim_payload_value(payload: Mapping[str, Any], field: str) -> Any:
+    """A field of an OIM event's payload under either of its names (``Flow__c``, ``SCMFFA__Flow__c``)."""
+    return payload.get(field, payload.get(f"SCMFFA__{field}"))
 
 
 class ScheduleInput(BaseModel):
@@ -32,9 +40,9 @@ class ScheduleInput(BaseModel):
 class OimEventPayload(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    flow: FlowId = Field(alias="SCMFFA__Flow__c")
-    event: str = Field(alias="SCMFFA__Event__c", max_length=80)
-    record_id: RecordId = Field(alias="SCMFFA__Record_Id__c")
+    flow: FlowId = Field(validation_alias=AliasChoices("Flow__c", "SCMFFA__Flow__c"))
+    event: str = Field(validation_alias=AliasChoices("Event__c", "SCMFFA__Event__c"), max_length=80)
+    record_id: RecordId = Field(validation_alias=AliasChoices("Record_Id__c", "SCMFFA__Record_Id__c"))
 
 
 class OimEvent(BaseModel):
@@ -63,7 +71,7 @@ def parse_schedule(event: dict[str, Any]) -> ScheduleInput:
 
 def parse_oim_event(event: dict[str, Any]) -> OimEvent:
     detail_type = event.get("detail-type")
-    if detail_type != OIM_EVENT_TYPE:
+    if detail_type not in OIM_EVENT_TYPES:
         raise BadRequestError(f"Events of type '{str(detail_type)[:80]}' are not for this connector")
     detail = event.get("detail") or {}
     payload = detail.get("payload") if isinstance(detail, dict) else None
