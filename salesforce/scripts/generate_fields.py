@@ -5,8 +5,10 @@ Run from the repository root after objects.yaml changes:
 tests/unit/salesforce/test_fields_match_schema.py checks the committed files against the schema,
 so a stale file fails `make check-salesforce`.
 
-Which fields: every SCMFFA__ field on an SCMC__ object or Account, and every SCMFFA__ field on the
-Accounting (c2g__) header and line objects the connector writes (those with SCMFFA__OIM_External_Id__c).
+Which fields: on an SCMC__ object or Account, and on the Accounting (c2g__) header and line objects
+the connector writes (those with OIM_External_Id__c), every field of the earlier connector package
+(SCMFFA__) and every field of the connector's own, which has no namespace (no org can create
+components in another package's namespace).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from oim_local.org.schema import FieldDef, ObjectDef, load_schema
 ROOT = Path(__file__).resolve().parents[2]
 OBJECTS_DIR = ROOT / "salesforce" / "force-app" / "main" / "default" / "objects"
 PREFIX = "SCMFFA__"
-EXTERNAL_ID = "SCMFFA__OIM_External_Id__c"
+EXTERNAL_ID = "OIM_External_Id__c"
+
+
+def is_connector_field(name: str) -> bool:
+    """The earlier package's (SCMFFA__) or the connector's own: a custom field without a namespace."""
+    own = name.endswith("__c") and "__" not in name.removesuffix("__c")
+    return name.startswith(PREFIX) or own
 
 
 def connector_fields(obj: ObjectDef) -> list[FieldDef]:
@@ -29,7 +37,7 @@ def connector_fields(obj: ObjectDef) -> list[FieldDef]:
     target = obj.name.startswith("c2g__") and obj.field(EXTERNAL_ID) is not None
     if not (owned or target):
         return []
-    return [f for f in obj.fields.values() if f.name.startswith(PREFIX)]
+    return [f for f in obj.fields.values() if is_connector_field(f.name)]
 
 
 def label_of(field_name: str) -> str:

@@ -105,9 +105,11 @@ PERMISSION_SETS = (
 
 
 def connector_fields() -> list[tuple[str, str]]:
+    """The fields generate_fields.py writes (the platform event's fields need no field permissions)."""
     return sorted(
         (path.parent.parent.name, path.name.removesuffix(".field-meta.xml"))
-        for path in (DEFAULT / "objects").glob("*/fields/SCMFFA__*.field-meta.xml")
+        for path in (DEFAULT / "objects").glob("*/fields/*.field-meta.xml")
+        if not path.parent.parent.name.endswith("__e")
     )
 
 

@@ -31,14 +31,14 @@ def test_set_checks_against_the_org_then_saves_and_get_shows_it(
     assert "Nope__c is not a field of SCMC__Invoicing__c" in capsys.readouterr().err
 
     saved = main(["settings", "set", "--db", str(org_db),
-                  "--value", "sales_invoices.custom_criteria_field=SCMFFA__Create_Sales_Invoice__c",
+                  "--value", "sales_invoices.custom_criteria_field=Create_Sales_Invoice__c",
                   "--value", "sales_invoices.auto_post=true"])  # fmt: skip
     assert saved == 0 and "saved: version 1" in capsys.readouterr().out
 
     assert main(["settings", "get"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["version"] == 1
-    assert shown["settings"]["sales_invoices"]["custom_criteria_field"] == "SCMFFA__Create_Sales_Invoice__c"
+    assert shown["settings"]["sales_invoices"]["custom_criteria_field"] == "Create_Sales_Invoice__c"
     assert shown["settings"]["sales_invoices"]["auto_post"] is True
 
 

@@ -110,17 +110,17 @@ def test_an_event_is_acknowledged_and_ignored_when_automatic_creation_is_off(sam
 
 
 def test_custom_criteria_decide_whether_an_event_creates_the_document(sample: Sample) -> None:
-    _use(sample, custom_criteria_field="SCMFFA__Create_Sales_Invoice__c")
+    _use(sample, custom_criteria_field="Create_Sales_Invoice__c")
     invoice_id = sample.ids["InvOk1"]
 
     unchecked = sample.env.invoke(FN, events.oim_event(FLOW, invoice_id, "shipment-completed"))
     assert sample.env.org is not None
-    sample.env.org.store.update("SCMC__Invoicing__c", invoice_id, {"SCMFFA__Create_Sales_Invoice__c": True})
+    sample.env.org.store.update("SCMC__Invoicing__c", invoice_id, {"Create_Sales_Invoice__c": True})
     checked = sample.env.invoke(FN, events.oim_event(FLOW, invoice_id, "shipment-completed"))
 
     not_qualifying = result_for(unchecked, invoice_id)
     assert not_qualifying["outcome"] == "skipped" and unchecked["counts"]["failed"] == 0
-    assert "SCMFFA__Create_Sales_Invoice__c is not checked" in not_qualifying["reason"]
+    assert "Create_Sales_Invoice__c is not checked" in not_qualifying["reason"]
     assert result_for(checked, invoice_id)["outcome"] == "created"
 
 

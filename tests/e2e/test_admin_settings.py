@@ -86,7 +86,7 @@ def test_a_criteria_field_that_is_not_a_field_name_is_refused_by_the_model(sampl
 
 def test_validate_answers_without_saving(sample: Sample) -> None:
     _, current = admin(sample, "GET", "/admin/settings")
-    current["settings"]["sales_invoices"]["custom_criteria_field"] = "SCMFFA__Create_Sales_Invoice__c"
+    current["settings"]["sales_invoices"]["custom_criteria_field"] = "Create_Sales_Invoice__c"
 
     status, answer = admin(sample, "POST", "/admin/settings/validate", {"settings": current["settings"]})
 

@@ -19,7 +19,7 @@ FN = "sales_invoices"
 
 
 def _no_documents_written(sample: Sample) -> bool:
-    return not sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE SCMFFA__OIM_External_Id__c != null")
+    return not sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE OIM_External_Id__c != null")
 
 
 def _refused(sample: Sample, event: dict[str, Any]) -> str:
@@ -120,7 +120,7 @@ def test_events_of_the_wrong_source_or_shape_are_refused(sample: Sample) -> None
 
 @pytest.mark.parametrize(
     "field",
-    ["SCMFFA__Create_Sales_Invoice__c = true OR Name != null", "X__c' OR '1'='1", "Name; DELETE", "a" * 200],
+    ["Create_Sales_Invoice__c = true OR Name != null", "X__c' OR '1'='1", "Name; DELETE", "a" * 200],
 )
 def test_a_settings_value_with_a_soql_injection_attempt_is_refused(field: str) -> None:
     with pytest.raises(ConfigurationError, match="custom_criteria_field"):
@@ -188,4 +188,4 @@ def test_a_record_with_null_required_fields_is_an_export_error_naming_the_field(
     assert result["outcome"] == "failed"
     assert "Supplier Invoice Number" in result["errors"][0] or "SCMC__Invoice_Number__c" in result["errors"][0]
     assert sample.get("SCMC__AP_Voucher__c", voucher)["SCMC__Export_Status__c"] == "Export Error"
-    assert not sample.query("SELECT Id FROM c2g__codaPurchaseInvoice__c WHERE SCMFFA__OIM_External_Id__c != null")
+    assert not sample.query("SELECT Id FROM c2g__codaPurchaseInvoice__c WHERE OIM_External_Id__c != null")

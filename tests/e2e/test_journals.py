@@ -26,14 +26,14 @@ def _book(sample: Sample, reference_id: str) -> dict[str, Any]:
 def _lines(sample: Sample, journal_id: str) -> list[dict[str, Any]]:
     return sample.query(
         "SELECT Id, c2g__GeneralLedgerAccount__c, c2g__Value__c, c2g__DebitCredit__c, c2g__LineType__c, "
-        "c2g__Dimension1__c, SCMFFA__Financial_Record__c, SCMFFA__OIM_External_Id__c FROM c2g__codaJournalLineItem__c "
-        f"WHERE c2g__Journal__c = '{journal_id}' ORDER BY SCMFFA__OIM_External_Id__c"
+        "c2g__Dimension1__c, Financial_Record__c, OIM_External_Id__c FROM c2g__codaJournalLineItem__c "
+        f"WHERE c2g__Journal__c = '{journal_id}' ORDER BY OIM_External_Id__c"
     )
 
 
 def _financial_records(sample: Sample, itpr_id: str) -> list[dict[str, Any]]:
     return sample.query(
-        "SELECT Id, SCMC__ICP_Value_Amount__c, SCMC__Export_Status__c, SCMFFA__Journal_Line_Item__c "
+        "SELECT Id, SCMC__ICP_Value_Amount__c, SCMC__Export_Status__c, Journal_Line_Item__c "
         f"FROM SCMC__Inventory_Transaction_Financial_Records__c WHERE SCMC__Inventory_Transaction__c = '{itpr_id}'"
     )
 
@@ -70,7 +70,7 @@ def test_the_record_action_books_each_kind_of_transaction_as_a_balanced_journal(
     assert journal["c2g__JournalDate__c"] == journal_date
     assert journal["c2g__JournalStatus__c"] == "In Progress"
     assert journal["c2g__Reference__c"] == sample.get(ITPR, itpr_id)["Name"]
-    assert journal["SCMFFA__Perpetual_Record__c"] == itpr_id
+    assert journal["Perpetual_Record__c"] == itpr_id
     lines = sorted(_lines(sample, document["id"]), key=lambda line: -line["c2g__Value__c"])
     assert [(line["c2g__GeneralLedgerAccount__c"], _money(line["c2g__Value__c"])) for line in lines] == [
         (sample.ids[gla], Decimal(value)) for gla, value in expected
@@ -85,8 +85,8 @@ def test_the_record_action_books_each_kind_of_transaction_as_a_balanced_journal(
     source = sample.get(ITPR, itpr_id)
     assert source["SCMFFA__Journal__c"] == document["id"]
     assert source["SCMC__Export_Status__c"] == "Exported"
-    line_by_record = {line["SCMFFA__Financial_Record__c"]: line["Id"] for line in lines}
-    assert {r["Id"]: r["SCMFFA__Journal_Line_Item__c"] for r in records} == line_by_record
+    line_by_record = {line["Financial_Record__c"]: line["Id"] for line in lines}
+    assert {r["Id"]: r["Journal_Line_Item__c"] for r in records} == line_by_record
     assert {r["SCMC__Export_Status__c"] for r in records} == {"Exported"}
 
 
@@ -138,7 +138,7 @@ def test_a_foreign_currency_journal_puts_the_rounding_difference_on_the_rounding
     lines = _lines(sample, document["id"])
     values = sorted(_money(line["c2g__Value__c"]) for line in lines)
     assert values == [Decimal(v) for v in ("-85.47", "-0.01", "28.49", "28.49", "28.50")]
-    (rounding,) = [line for line in lines if line["SCMFFA__Financial_Record__c"] is None]
+    (rounding,) = [line for line in lines if line["Financial_Record__c"] is None]
     assert rounding["c2g__GeneralLedgerAccount__c"] == sample.ids["GlaRounding"]
     assert _money(rounding["c2g__Value__c"]) == Decimal("-0.01")
     assert sum(values) == 0
@@ -153,12 +153,12 @@ def test_a_scheduled_run_books_every_eligible_record_and_every_journal_balances(
 
     assert report["counts"]["created"] == 9  # 8 kinds of transaction and the foreign one
     assert report["counts"]["failed"] == 1  # the unmapped WIP; Adjust Condition is never selected
-    journals = sample.query("SELECT Id, SCMFFA__Perpetual_Record__c FROM c2g__codaJournal__c")
+    journals = sample.query("SELECT Id, Perpetual_Record__c FROM c2g__codaJournal__c")
     assert len(journals) == 9
     for journal in journals:
         lines = _lines(sample, journal["Id"])
         assert sum(_money(line["c2g__Value__c"]) for line in lines) == 0
-    again = sample.env.invoke(FN, events.list_action(FLOW, [j["SCMFFA__Perpetual_Record__c"] for j in journals]))
+    again = sample.env.invoke(FN, events.list_action(FLOW, [j["Perpetual_Record__c"] for j in journals]))
     assert {r["outcome"] for r in body(again)["results"]} == {"skipped"}  # never a second journal
     assert len(sample.query("SELECT Id FROM c2g__codaJournal__c")) == 9
 
@@ -176,4 +176,4 @@ def test_summarised_lines_keep_every_financial_records_back_link(sample: Sample)
     assert by_gla == {sample.ids["GlaInventory"]: Decimal("85.47"), sample.ids["GlaCycleCount"]: Decimal("-85.47")}
     inventory = next(line["Id"] for line in lines if line["c2g__GeneralLedgerAccount__c"] == sample.ids["GlaInventory"])
     records = _financial_records(sample, sample.ids["ItprForeign"])
-    assert sorted(r["SCMFFA__Journal_Line_Item__c"] == inventory for r in records) == [False, True, True, True]
+    assert sorted(r["Journal_Line_Item__c"] == inventory for r in records) == [False, True, True, True]

@@ -66,7 +66,7 @@ def test_record_action_creates_product_and_expense_lines_on_the_right_glas_with_
     assert (pin["c2g__InvoiceDate__c"], pin["c2g__DueDate__c"]) == ("2026-03-20", "2026-04-19")
     assert pin["c2g__Period__c"] == sample.ids["PeriodUS03"]
     assert pin["SCMFFA__AP_Voucher__c"] == voucher_id
-    assert pin["SCMFFA__OIM_External_Id__c"] == f"PIN:{voucher_id}"
+    assert pin["OIM_External_Id__c"] == f"PIN:{voucher_id}"
     products = {r["SCMFFA__AP_Voucher_Line__c"]: r for r in _product_lines(sample, document["id"])}
     expenses = {r["SCMFFA__AP_Voucher_Line__c"]: r for r in _expense_lines(sample, document["id"])}
     line = {n: sample.ids[f"ApvMixedL{n}"] for n in range(1, 7)}
@@ -148,9 +148,9 @@ def test_rerunning_any_trigger_creates_nothing_new(sample: Sample) -> None:
     voucher_id = sample.ids["ApvMixed"]
     sample.env.invoke(FN, events.record_action(FLOW, voucher_id))
     count = (
-        "SELECT Id FROM c2g__codaPurchaseInvoice__c WHERE SCMFFA__OIM_External_Id__c != null",
-        "SELECT Id FROM c2g__codaPurchaseInvoiceLineItem__c WHERE SCMFFA__OIM_External_Id__c != null",
-        "SELECT Id FROM c2g__codaPurchaseInvoiceExpenseLineItem__c WHERE SCMFFA__OIM_External_Id__c != null",
+        "SELECT Id FROM c2g__codaPurchaseInvoice__c WHERE OIM_External_Id__c != null",
+        "SELECT Id FROM c2g__codaPurchaseInvoiceLineItem__c WHERE OIM_External_Id__c != null",
+        "SELECT Id FROM c2g__codaPurchaseInvoiceExpenseLineItem__c WHERE OIM_External_Id__c != null",
     )
     before = [len(sample.query(q)) for q in count]
 

@@ -24,9 +24,9 @@ def _d(value: Any) -> Decimal:
 def _credit_note_lines(sample: Sample, note_id: str) -> list[dict[str, Any]]:
     return sample.query(
         "SELECT Id, c2g__Product__c, c2g__Quantity__c, c2g__UnitPrice__c, c2g__TaxValue1__c, c2g__LineDescription__c, "
-        "SCMFFA__Credit_Invoice_Line__c, SCMFFA__OIM_Invoice_Line__c, SCMFFA__Item_Name__c, SCMFFA__OIM_External_Id__c "
+        "SCMFFA__Credit_Invoice_Line__c, SCMFFA__OIM_Invoice_Line__c, SCMFFA__Item_Name__c, OIM_External_Id__c "
         f"FROM c2g__codaCreditNoteLineItem__c WHERE c2g__CreditNote__c = '{note_id}' "
-        "ORDER BY SCMFFA__OIM_External_Id__c"
+        "ORDER BY OIM_External_Id__c"
     )
 
 
@@ -96,7 +96,7 @@ def test_record_action_credits_part_of_the_invoice_checked_field_by_field(sample
     assert note["c2g__CreditNoteStatus__c"] == "In Progress"
     assert note["SCMFFA__Credit_Invoice__c"] == credit_id
     assert note["SCMFFA__OIM_Invoice__c"] == sample.ids["InvExported"]
-    assert note["SCMFFA__OIM_External_Id__c"] == f"SCN:{credit_id}"
+    assert note["OIM_External_Id__c"] == f"SCN:{credit_id}"
     returned, adjusted = _credit_note_lines(sample, document["id"])
     assert returned["c2g__Product__c"] == sample.ids["ProdWidget"]
     assert (returned["c2g__Quantity__c"], returned["c2g__UnitPrice__c"]) == (2, 25)
@@ -173,7 +173,7 @@ def test_invoice_credited_event_creates_a_credit_note_with_oims_tax_when_the_set
 
     (document,) = result_for(report, credit_id)["documents"]
     lines = _credit_note_lines(sample, document["id"])
-    tax = next(x for x in lines if str(x["SCMFFA__OIM_External_Id__c"]).endswith(":TAX"))
+    tax = next(x for x in lines if str(x["OIM_External_Id__c"]).endswith(":TAX"))
     assert tax["c2g__Product__c"] == sample.ids["ProdTax"]
     assert (tax["c2g__Quantity__c"], tax["c2g__UnitPrice__c"]) == (1, 16.5)
     assert all(x["c2g__TaxValue1__c"] is None for x in lines)  # Accounting adds no tax of its own

@@ -21,8 +21,8 @@ FN = "sales_invoices"
 def _lines(sample: Sample, invoice_id: str) -> list[dict[str, object]]:
     return sample.query(
         "SELECT Id, c2g__Product__c, c2g__Quantity__c, c2g__UnitPrice__c, c2g__Dimension1__c, "
-        "SCMFFA__OIM_Invoice_Line__c, SCMFFA__OIM_External_Id__c FROM c2g__codaInvoiceLineItem__c "
-        f"WHERE c2g__Invoice__c = '{invoice_id}' ORDER BY SCMFFA__OIM_External_Id__c"
+        "SCMFFA__OIM_Invoice_Line__c, OIM_External_Id__c FROM c2g__codaInvoiceLineItem__c "
+        f"WHERE c2g__Invoice__c = '{invoice_id}' ORDER BY OIM_External_Id__c"
     )
 
 
@@ -52,10 +52,10 @@ def test_record_action_creates_the_sales_invoice_checked_field_by_field(sample: 
     assert sin["c2g__CustomerReference__c"] == "INV-000001"
     assert sin["c2g__InvoiceStatus__c"] == "In Progress"
     assert sin["SCMFFA__OIM_Invoice__c"] == invoice_id
-    assert sin["SCMFFA__OIM_External_Id__c"] == f"SIN:{invoice_id}"
+    assert sin["OIM_External_Id__c"] == f"SIN:{invoice_id}"
     lines = _lines(sample, document["id"])
     assert len(lines) == 5  # 4 OIM lines + the summarised OIM tax line
-    tax = next(line for line in lines if str(line["SCMFFA__OIM_External_Id__c"]).endswith(":TAX"))
+    tax = next(line for line in lines if str(line["OIM_External_Id__c"]).endswith(":TAX"))
     assert tax["c2g__UnitPrice__c"] == 27.23 and tax["c2g__Product__c"] == sample.ids["ProdTax"]
     # Totals equal OIM's to the cent: 250 + 3 x 33.333333 (100.00) + 45 - 20 + tax 27.23
     assert _total(lines) == Decimal("402.23") == Decimal(document["total"])
@@ -182,7 +182,7 @@ def test_bad_requests_get_400_naming_the_problem_and_write_nothing(sample: Sampl
         answer = sample.env.invoke(FN, event)
         assert answer["statusCode"] == 400, case
         assert expected[case] in body(answer)["message"], (case, body(answer))
-    assert sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE SCMFFA__OIM_External_Id__c != null") == []
+    assert sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE OIM_External_Id__c != null") == []
 
 
 def test_a_failure_mid_run_leaves_no_half_written_document(sample: Sample) -> None:
@@ -195,8 +195,8 @@ def test_a_failure_mid_run_leaves_no_half_written_document(sample: Sample) -> No
         sample.env.invoke(FN, events.schedule_event(FLOW))
 
     sample.env.org.set_faults(None)
-    assert sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE SCMFFA__OIM_External_Id__c != null") == []
-    assert sample.query("SELECT Id FROM c2g__codaInvoiceLineItem__c WHERE SCMFFA__OIM_External_Id__c != null") == []
+    assert sample.query("SELECT Id FROM c2g__codaInvoice__c WHERE OIM_External_Id__c != null") == []
+    assert sample.query("SELECT Id FROM c2g__codaInvoiceLineItem__c WHERE OIM_External_Id__c != null") == []
     assert sample.get("SCMC__Invoicing__c", sample.ids["InvOk1"])["SCMC__Export_Status__c"] == "New"
     # The next run, with the org healthy again, finishes the job exactly once.
     retry = sample.env.invoke(FN, events.schedule_event(FLOW, name="retry"))

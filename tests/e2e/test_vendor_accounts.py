@@ -28,8 +28,8 @@ def test_the_mixed_batch_fails_exactly_its_malformed_and_missing_site_messages(s
     # The good message: site 2 (Initech Supplies - Austin) brought its linked account up to date.
     assert sample.ids["SiteInitech"] == "a3J5L0000000002UAA"
     account = sample.get("Account", sample.ids["VendInitech"])
-    assert account["SCMFFA__Supplier_Site__c"] == "a3J5L0000000002UAA"
-    assert account["SCMFFA__Supplier_Site_Version__c"] == "1795601699002:00000010813280944402"
+    assert account["Supplier_Site__c"] == "a3J5L0000000002UAA"
+    assert account["Supplier_Site_Version__c"] == "1795601699002:00000010813280944402"
     assert (account["Name"], account["Type"], account["c2g__CODADescription1__c"]) == (
         "Initech Supplies",
         "Vendor",

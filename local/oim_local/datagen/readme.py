@@ -52,7 +52,7 @@ machine-readable form (flow, referenceId, locator, expected outcome).
   lines.
 - Documents already in Accounting, exported before this data set: sales invoices
   `Sin<invoice referenceId>`, a void-path credit note `ScnInvOldVoid`, payable invoices
-  `Pin<voucher referenceId>`. Their `SCMFFA__OIM_External_Id__c` is empty and they do not
+  `Pin<voucher referenceId>`. Their `OIM_External_Id__c` is empty and they do not
   point back at their source (the load order allows only source → target links).
 
 ## Conventions

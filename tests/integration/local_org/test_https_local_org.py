@@ -83,9 +83,7 @@ def test_a_failed_graph_rolls_back_while_its_neighbour_commits(org: RunningOrg, 
 
     assert [graph["isSuccessful"] for graph in body["graphs"]] == [True, False]
     external_ids = ("SIN:OK", "SIN:BAD")
-    found = [
-        org.store.find_by_external_id("c2g__codaInvoice__c", "SCMFFA__OIM_External_Id__c", e) for e in external_ids
-    ]
+    found = [org.store.find_by_external_id("c2g__codaInvoice__c", "OIM_External_Id__c", e) for e in external_ids]
     assert [len(ids) for ids in found] == [1, 0]
 
 

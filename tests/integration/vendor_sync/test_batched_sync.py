@@ -127,7 +127,7 @@ def test_a_site_changed_twice_in_one_batch_is_synced_once_at_its_newest_version(
 
     assert delivery is not None and len(delivery.message_ids) == 2 and delivery.failed == []
     [account] = vendor_accounts(sample, stark)
-    assert account["SCMFFA__Supplier_Site_Version__c"].startswith(str(1_795_601_699_002))
+    assert account["Supplier_Site_Version__c"].startswith(str(1_795_601_699_002))
     assert api_requests(sample) == 3
 
 

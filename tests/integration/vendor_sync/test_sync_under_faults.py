@@ -49,9 +49,9 @@ def test_every_site_gets_exactly_one_linked_vendor_account_under_faults(
 
     assert queues.count(queues.url) == 0 and queues.count(queues.dlq_url) == 0
     assert sum(faulty.env.org.counters().faults_injected.values()) > 0, "no fault was injected"
-    accounts = faulty.query("SELECT Id, Name, SCMFFA__OIM_External_Id__c FROM Account WHERE Name LIKE 'Faulty%'")
+    accounts = faulty.query("SELECT Id, Name, OIM_External_Id__c FROM Account WHERE Name LIKE 'Faulty%'")
     assert sorted(a["Name"] for a in accounts) == [f"Faulty Supplier {n:02d}" for n in range(SITES)]
-    by_external_id = {a["SCMFFA__OIM_External_Id__c"]: a["Id"] for a in accounts}
+    by_external_id = {a["OIM_External_Id__c"]: a["Id"] for a in accounts}
     assert [faulty.get(SITE, site)["SCMC__Account__c"] for site in sites] == [
         by_external_id[f"SUPPLIER_SITE:{site}"] for site in sites
     ]

@@ -25,8 +25,8 @@ MISSING_SITE = new_id("a3J", 999_999)
 
 def vendor_accounts(sample: Sample, site_id: str) -> list[dict[str, Any]]:
     return sample.query(
-        f"SELECT Id, Name, BillingCity, SCMFFA__Supplier_Site_Version__c FROM Account "
-        f"WHERE SCMFFA__OIM_External_Id__c = 'SUPPLIER_SITE:{site_id}'"
+        f"SELECT Id, Name, BillingCity, Supplier_Site_Version__c FROM Account "
+        f"WHERE OIM_External_Id__c = 'SUPPLIER_SITE:{site_id}'"
     )
 
 
@@ -106,7 +106,7 @@ def test_an_older_change_never_overwrites_a_newer_one(sample: Sample, queues: Su
 
     [account] = vendor_accounts(sample, stark)
     assert account["BillingCity"] == "Erie"
-    assert account["SCMFFA__Supplier_Site_Version__c"].startswith(str(1_795_601_699_005))
+    assert account["Supplier_Site_Version__c"].startswith(str(1_795_601_699_005))
 
 
 def test_a_duplicate_supplier_is_refused_naming_the_existing_account(sample: Sample, queues: SupplierQueues) -> None:

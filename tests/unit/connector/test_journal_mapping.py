@@ -50,7 +50,7 @@ def test_a_receipt_becomes_one_balanced_journal_in_the_oim_company_and_currency(
     assert journal.fields["c2g__Type__c"] == "Manual Journal"
     assert journal.fields["c2g__Reference__c"] == "ITPR-0000001"
     assert journal.fields["c2g__JournalDescription__c"] == "Receive Purchased Material ITPR-0000001"
-    assert journal.fields["SCMFFA__Perpetual_Record__c"] == b.ITPR_ID
+    assert journal.fields["Perpetual_Record__c"] == b.ITPR_ID
     inventory, accrued = journal.lines
     assert inventory.external_id == f"JNL:{b.financial_record(1, 'Inventory', 0)['Id']}"
     assert inventory.fields["c2g__LineType__c"] == "General Ledger Account"
@@ -61,10 +61,10 @@ def test_a_receipt_becomes_one_balanced_journal_in_the_oim_company_and_currency(
     assert inventory.fields["c2g__LineDescription__c"] == "ITFR-0000001 Inventory (Material)"
     assert accrued.fields["c2g__Value__c"] == -250
     assert accrued.fields["c2g__DebitCredit__c"] == "Credit"
-    assert accrued.fields["SCMFFA__Financial_Record__c"] == "a4K000000000002AAA"
+    assert accrued.fields["Financial_Record__c"] == "a4K000000000002AAA"
     (link,) = accrued.source_links
     assert (link.sobject, link.record_id, link.field) == (
-        "SCMC__Inventory_Transaction_Financial_Records__c", "a4K000000000002AAA", "SCMFFA__Journal_Line_Item__c"
+        "SCMC__Inventory_Transaction_Financial_Records__c", "a4K000000000002AAA", "Journal_Line_Item__c"
     )  # fmt: skip
     assert link.extra_fields == {"SCMC__Export_Status__c": "Exported", "SCMC__Export_Error__c": None}
     assert journal.total == Decimal("250.00")
@@ -271,7 +271,7 @@ def test_summarising_sums_lines_of_the_same_gla_and_keeps_every_back_link() -> N
     inventory, accrued = journal.lines
     assert inventory.amount == Decimal("25.00")
     assert inventory.external_id.startswith(f"JNL:{b.ITPR_ID}:{b.GLA_INVENTORY}:")
-    assert inventory.fields["SCMFFA__Financial_Record__c"] is None
+    assert inventory.fields["Financial_Record__c"] is None
     assert [link.record_id for link in inventory.source_links] == ["a4K000000000001AAA", "a4K000000000002AAA"]
     assert accrued.external_id == "JNL:a4K000000000003AAA"
 

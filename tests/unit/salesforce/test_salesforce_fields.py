@@ -3,6 +3,7 @@ use (local/oim_local/schema/objects.yaml): same objects, names, types, lengths, 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from oim_local.org.schema import FieldDef, load_schema
 from tests.unit.salesforce.salesforce_dx import DEFAULT, field_files, text, xml
 
 SCHEMA = load_schema()
-EXTERNAL_ID = "SCMFFA__OIM_External_Id__c"
+EXTERNAL_ID = "OIM_External_Id__c"
 OWN_OBJECTS = {"OIM_Document_Event__e"}
 TYPE_OF = {"string": "Text", "boolean": "Checkbox", "date": "Date", "reference": "Lookup", "picklist": "Picklist"}
 
@@ -56,13 +57,15 @@ def test_field_matches_objects_yaml(path: Path) -> None:
 
 
 def test_every_connector_field_of_the_schema_has_a_file() -> None:
-    """Every SCMFFA__ field on an OIM object or Account, and on each Accounting target object."""
+    """Every SCMFFA__ field and every un-namespaced custom field (the connector's own) on an OIM object
+    or Account, and on each Accounting target object."""
     have = {(p.parent.parent.name, p.name.removesuffix(".field-meta.xml")) for p in CONNECTOR_FIELDS}
     want = set()
     for obj in SCHEMA.objects.values():
         is_target = obj.name.startswith("c2g__") and obj.field(EXTERNAL_ID) is not None
         if obj.name.startswith("SCMC__") or obj.name == "Account" or is_target:
-            want |= {(obj.name, f.name) for f in obj.fields.values() if f.name.startswith("SCMFFA__")}
+            want |= {(obj.name, f.name) for f in obj.fields.values()
+                     if f.name.startswith("SCMFFA__") or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*__c", f.name)}  # fmt: skip
     assert have == want
 
 

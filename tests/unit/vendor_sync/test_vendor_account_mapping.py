@@ -47,7 +47,7 @@ def test_a_new_site_maps_every_field_and_links_itself() -> None:
         "BillingPostalCode": None, "BillingCountry": None, "SCMC__Active__c": True,
         "c2g__CODAAccountTradingCurrency__c": "USD", "c2g__CODADescription1__c": "2% 10 Days, Net 45 End o",
         "c2g__CODAAccountsPayableControl__c": AP_GLA, "c2g__CODAAccountsReceivableControl__c": None,
-        "SCMFFA__Supplier_Site__c": SITE_ID, "SCMFFA__Supplier_Site_Version__c": V1,
+        "Supplier_Site__c": SITE_ID, "Supplier_Site_Version__c": V1,
     }  # fmt: skip
     assert mapped.header_link is not None
     assert (mapped.header_link.field, mapped.header_link.extra_fields) == (
@@ -77,12 +77,12 @@ def test_an_unknown_default_gla_names_the_setting() -> None:
 
 def test_an_older_change_is_skipped_and_an_unchanged_account_is_not_written() -> None:
     linked = site(SCMC__Account__c=ACCOUNT_ID)
-    current = {"Id": ACCOUNT_ID, "Name": "Stark Fasteners", "SCMFFA__Supplier_Site__c": SITE_ID,
-               "SCMFFA__Supplier_Site_Version__c": V2}  # fmt: skip
+    current = {"Id": ACCOUNT_ID, "Name": "Stark Fasteners", "Supplier_Site__c": SITE_ID,
+               "Supplier_Site_Version__c": V2}  # fmt: skip
     older = map_vendor_account(linked, account=current, duplicates=(), ref=REF, settings=VendorAccountSettings(),
                                rules=RULES, version=V1)  # fmt: skip
     assert older.skip_reason == f"A newer change of this site (version {V2}) is already applied to Stark Fasteners"
-    in_sync = {**current, **new_account(site()).documents[0].fields, "SCMFFA__Supplier_Site_Version__c": V1}
+    in_sync = {**current, **new_account(site()).documents[0].fields, "Supplier_Site_Version__c": V1}
     same = map_vendor_account(linked, account=in_sync, duplicates=(), ref=REF, settings=VendorAccountSettings(),
                               rules=RULES, version=V2)  # fmt: skip
     assert same.skip_reason == "Vendor account Stark Fasteners is already in sync"

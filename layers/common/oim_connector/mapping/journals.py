@@ -46,7 +46,7 @@ HEADER_OBJECT = "c2g__codaJournal__c"
 LINE_OBJECT = "c2g__codaJournalLineItem__c"
 PARENT_FIELD = "c2g__Journal__c"
 BACK_LINK_FIELD = "SCMFFA__Journal__c"
-LINE_BACK_LINK_FIELD = "SCMFFA__Journal_Line_Item__c"
+LINE_BACK_LINK_FIELD = "Journal_Line_Item__c"
 TYPE_FIELD = "SCMC__Inventory_Transactions__c"
 DIMENSIONS = tuple(GROUP + f"SCMFFA__Dimension_{n}__c" for n in range(1, 5))
 

@@ -27,8 +27,8 @@ SITE_AP_FIELD = "SCMFFA__Accounts_Payable_Control_GLA__c"
 SITE_AR_FIELD = "SCMFFA__Accounts_Receivable_Control_GLA__c"
 ACCOUNT_AP_FIELD = "c2g__CODAAccountsPayableControl__c"
 ACCOUNT_AR_FIELD = "c2g__CODAAccountsReceivableControl__c"
-ACCOUNT_SITE_FIELD = "SCMFFA__Supplier_Site__c"
-ACCOUNT_VERSION_FIELD = "SCMFFA__Supplier_Site_Version__c"
+ACCOUNT_SITE_FIELD = "Supplier_Site__c"
+ACCOUNT_VERSION_FIELD = "Supplier_Site_Version__c"
 PAYMENT_TERMS_LENGTH = 24  # Account's payment terms text field (c2g__CODADescription1__c)
 
 SITE_FIELDS = (
@@ -54,7 +54,7 @@ SITE_FIELDS = (
     SITE_AR_FIELD,
 )
 # Fields of the account the mapping compares against (besides the rules' targets).
-ACCOUNT_FIELDS = ("Id", "Name", "Type", "SCMFFA__OIM_External_Id__c", ACCOUNT_SITE_FIELD, ACCOUNT_VERSION_FIELD)
+ACCOUNT_FIELDS = ("Id", "Name", "Type", "OIM_External_Id__c", ACCOUNT_SITE_FIELD, ACCOUNT_VERSION_FIELD)
 
 
 def external_id(site_id: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-EXTERNAL_ID_FIELD = "SCMFFA__OIM_External_Id__c"
+EXTERNAL_ID_FIELD = "OIM_External_Id__c"
 EXPORT_STATUS_FIELD = "SCMC__Export_Status__c"
 EXPORT_ERROR_FIELD = "SCMC__Export_Error__c"
 

@@ -20,7 +20,7 @@ import requests
 from oim_local.org.runtime import RunningOrg, start_local_org
 from oim_local.org.server.limits import MAX_GRAPHS_PER_REQUEST, MAX_NODES_PER_REQUEST
 
-EXT = "SCMFFA__OIM_External_Id__c"
+EXT = "OIM_External_Id__c"
 VERSION = "v60.0"
 
 

@@ -82,7 +82,7 @@ def _foreign_key(obj: ObjectDef, name: str, value: Any) -> ForeignKey:
             400,
             "JSON_PARSER_ERROR",
             f"{relation.relationship} must be an object naming one external id field of "
-            f'{relation.to}, e.g. {{"SCMFFA__OIM_External_Id__c": "..."}}',
+            f'{relation.to}, e.g. {{"OIM_External_Id__c": "..."}}',
             [relation.name],
         )
     keys = [key for key in value if key != "attributes"]

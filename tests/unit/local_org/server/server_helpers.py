@@ -12,7 +12,7 @@ from oim_local.org.store import OrgStore
 
 TOKEN = "00D-test-token"
 VERSION = "v60.0"
-EXT = "SCMFFA__OIM_External_Id__c"
+EXT = "OIM_External_Id__c"
 
 
 def data_url(rest: str) -> str:

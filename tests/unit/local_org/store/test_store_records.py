@@ -12,7 +12,7 @@ from oim_local.org.store import OrgStore
 
 from tests.unit.local_org.store.org_helpers import Books, SteppingClock, row_count
 
-EXT = "SCMFFA__OIM_External_Id__c"
+EXT = "OIM_External_Id__c"
 
 
 def test_create_stamps_the_clock_and_update_moves_last_modified(store: OrgStore, clock: SteppingClock) -> None:
@@ -207,8 +207,8 @@ def test_describe_has_the_rest_shape(store: OrgStore) -> None:
     assert invoice["nillable"] is False
     assert fields["Name"]["autoNumber"] is True
     assert fields["Name"]["createable"] is False
-    assert fields["SCMFFA__OIM_External_Id__c"]["externalId"] is True
-    assert fields["SCMFFA__OIM_External_Id__c"]["length"] == 80
+    assert fields["OIM_External_Id__c"]["externalId"] is True
+    assert fields["OIM_External_Id__c"]["length"] == 80
     assert fields["c2g__Quantity__c"]["type"] == "double"
     header = store.describe("c2g__codaInvoice__c")
     status = {f["name"]: f for f in header["fields"]}["c2g__InvoiceStatus__c"]

@@ -131,23 +131,21 @@ def test_string_too_long(store: OrgStore) -> None:
 
 
 def test_duplicate_value_in_a_unique_field_names_the_holder(store: OrgStore) -> None:
-    first = store.create("Account", {"Name": "A", "SCMFFA__OIM_External_Id__c": "SUPPLIER_SITE:1"})
-    error = refused(store, "Account", {"Name": "B", "SCMFFA__OIM_External_Id__c": "supplier_site:1"})
+    first = store.create("Account", {"Name": "A", "OIM_External_Id__c": "SUPPLIER_SITE:1"})
+    error = refused(store, "Account", {"Name": "B", "OIM_External_Id__c": "supplier_site:1"})
     assert (error.status, error.error_code) == (400, "DUPLICATE_VALUE")
-    assert error.message == (
-        f"duplicate value found: SCMFFA__OIM_External_Id__c duplicates value on record with id: {first}"
-    )
+    assert error.message == (f"duplicate value found: OIM_External_Id__c duplicates value on record with id: {first}")
 
 
 def test_a_deleted_record_frees_its_unique_value(store: OrgStore) -> None:
-    first = store.create("Account", {"Name": "A", "SCMFFA__OIM_External_Id__c": "K"})
+    first = store.create("Account", {"Name": "A", "OIM_External_Id__c": "K"})
     store.delete("Account", first)
-    assert store.create("Account", {"Name": "B", "SCMFFA__OIM_External_Id__c": "K"}) != first
+    assert store.create("Account", {"Name": "B", "OIM_External_Id__c": "K"}) != first
 
 
 def test_an_update_may_keep_its_own_unique_value(store: OrgStore) -> None:
-    account = store.create("Account", {"Name": "A", "SCMFFA__OIM_External_Id__c": "K"})
-    store.update("Account", account, {"SCMFFA__OIM_External_Id__c": "K", "Name": "A2"})
+    account = store.create("Account", {"Name": "A", "OIM_External_Id__c": "K"})
+    store.update("Account", account, {"OIM_External_Id__c": "K", "Name": "A2"})
     assert store.get("Account", account)["Name"] == "A2"
 
 
@@ -177,15 +175,13 @@ def test_a_15_character_lookup_is_stored_as_18(store: OrgStore) -> None:
 
 
 def test_a_lookup_by_the_parents_external_id(store: OrgStore) -> None:
-    account = store.create("Account", {"Name": "Acme", "SCMFFA__OIM_External_Id__c": "V-1"})
-    site = store.create(
-        "SCMC__Supplier_Site__c", {"Name": "S", "SCMC__Account__r": {"SCMFFA__OIM_External_Id__c": "V-1"}}
-    )
+    account = store.create("Account", {"Name": "Acme", "OIM_External_Id__c": "V-1"})
+    site = store.create("SCMC__Supplier_Site__c", {"Name": "S", "SCMC__Account__r": {"OIM_External_Id__c": "V-1"}})
     assert store.get("SCMC__Supplier_Site__c", site)["SCMC__Account__c"] == account
     error = refused(
         store,
         "SCMC__Supplier_Site__c",
-        {"Name": "S", "SCMC__Account__r": {"SCMFFA__OIM_External_Id__c": "V-2"}},
+        {"Name": "S", "SCMC__Account__r": {"OIM_External_Id__c": "V-2"}},
     )
     assert error.error_code == "INVALID_FIELD"
     assert "V-2 not found" in error.message

@@ -30,7 +30,7 @@ def filled_store(path: Path) -> OrgStore:
             "c2g__OwnerCompany__c": books.company,
             "c2g__InvoiceDate__c": "2026-03-02",
             "SCMFFA__OIM_Invoice__c": source,
-            "SCMFFA__OIM_External_Id__c": f"SIN:{source}",
+            "OIM_External_Id__c": f"SIN:{source}",
         },
     )
     store.create(

@@ -91,7 +91,7 @@ def test_a_data_file_loads_on_its_own(store: OrgStore, write_json: WriteJson) ->
         {
             "records": [
                 record("Account", "A1", Name="Parent"),
-                record("Account", "A2", Name="Child", SCMFFA__Supplier_Site__c="@S1"),
+                record("Account", "A2", Name="Child", Supplier_Site__c="@S1"),
                 record("SCMC__Supplier_Site__c", "S1", Name="Site", SCMC__Account__c="@A1"),
             ]
         },
@@ -99,7 +99,7 @@ def test_a_data_file_loads_on_its_own(store: OrgStore, write_json: WriteJson) ->
     report = load_plans(store, [path])
     # A2 names a site that loads after it: the optional lookup is set in a second pass.
     child = store.get("Account", report.reference_ids["A2"])
-    assert child["SCMFFA__Supplier_Site__c"] == report.reference_ids["S1"]
+    assert child["Supplier_Site__c"] == report.reference_ids["S1"]
 
 
 def test_loader_may_set_created_date(store: OrgStore, write_json: WriteJson) -> None:
