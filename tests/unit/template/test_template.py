@@ -26,6 +26,7 @@ from samtranslator.translator.translator import Translator  # type: ignore[impor
 from samtranslator.yaml_helper import yaml_parse  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[3]
+EVENTS = ROOT / "events"
 TEMPLATE = ROOT / "template.yaml"
 Template = dict[str, Any]
 
@@ -507,6 +508,25 @@ def test_supplier_site_fifo_queue() -> None:
     assert (concurrency["Default"], concurrency["MinValue"]) == (2, 2)
     events = props(template["Resources"]["VendorAccountsFunction"])["Events"]
     assert events["SupplierSiteChange"]["Properties"]["Pattern"]["detail-type"] == ["SCMC__Supplier_Site__ChangeEvent"]
+
+
+def test_account_changes_reach_the_vendor_function_only_once_enabled() -> None:
+    """The optional accounts -> supplier sites direction: its own rule, off unless the stack turns it on."""
+    from moto.events.models import EventPattern
+
+    template = source_template()
+    events = props(template["Resources"]["VendorAccountsFunction"])["Events"]
+    rule = events["AccountChange"]["Properties"]
+    assert rule["State"] == {"Ref": "AccountChangesState"}
+    assert template["Parameters"]["AccountChangesState"]["Default"] == "DISABLED"
+    account_change = json.loads((EVENTS / "vendor_accounts_event.json").read_text(encoding="utf-8"))
+    account_change["detail-type"] = "AccountChangeEvent"
+    account_change["detail"]["payload"]["ChangeEventHeader"]["entityName"] = "Account"
+    site_change = json.loads((EVENTS / "vendor_accounts_event.json").read_text(encoding="utf-8"))
+    site_rule = EventPattern.load(json.dumps(events["SupplierSiteChange"]["Properties"]["Pattern"]))
+    account_rule = EventPattern.load(json.dumps(rule["Pattern"]))
+    assert account_rule.matches_event(account_change) and not account_rule.matches_event(site_change)
+    assert site_rule.matches_event(site_change) and not site_rule.matches_event(account_change)
 
 
 def test_tables() -> None:
