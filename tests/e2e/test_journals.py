@@ -177,3 +177,18 @@ def test_summarised_lines_keep_every_financial_records_back_link(sample: Sample)
     inventory = next(line["Id"] for line in lines if line["c2g__GeneralLedgerAccount__c"] == sample.ids["GlaInventory"])
     records = _financial_records(sample, sample.ids["ItprForeign"])
     assert sorted(r["Journal_Line_Item__c"] == inventory for r in records) == [False, True, True, True]
+
+
+def test_an_org_whose_gl_account_mappings_name_no_company_books_the_same_journal(sample: Sample) -> None:
+    # An org without the company field on its GL account mappings: the connector does not ask for it.
+    sample.env.save_settings(ConnectorSettings(journals=JournalSettings(gl_mapping_company_field=None)))
+
+    result = _book(sample, "ItprReceive")
+
+    assert result["outcome"] == "created"
+    [journal] = result["documents"]
+    lines = _lines(sample, journal["id"])
+    assert [(line["c2g__GeneralLedgerAccount__c"], _money(line["c2g__Value__c"])) for line in lines] == [
+        (sample.ids["GlaInventory"], Decimal("250.00")),
+        (sample.ids["GlaAccruedPurchases"], Decimal("-250.00")),
+    ]

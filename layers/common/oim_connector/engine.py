@@ -95,7 +95,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
             if not batch:
                 continue
             if reference is None:
-                reference = flow.load_reference(ctx.org)
+                reference = flow.load_reference(ctx.org, ctx.settings)
             stale_before = ctx.stale_before()
             mapped = [
                 flow.map(release_stale_claim(r, stale_before), ref=reference, settings=ctx.settings, rules=rules,

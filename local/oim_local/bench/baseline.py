@@ -44,7 +44,7 @@ def run_baseline(
             flow.source_object, ("Id",), where=flow.eligible_where(settings), order_by=("Id",), limit=limit
         )
         ids = [str(r["Id"]) for r in client.query_all(listing.render())["records"]]
-        reference = flow.load_reference(adapter)
+        reference = flow.load_reference(adapter, settings)
         rules = flow.rules(settings)
         created = failed = 0
         for source_id in ids:

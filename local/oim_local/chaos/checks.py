@@ -48,7 +48,7 @@ def check_flow(
     by_external_id: dict[str, list[str]] = defaultdict(list)
     for header in headers:
         by_external_id[str(header[EXTERNAL_ID_FIELD])].append(str(header["Id"]))
-    reference = flow.load_reference(org)
+    reference = flow.load_reference(org, settings)
     rules = flow.rules(settings)
     expected_headers: set[str] = set()
     for entry in own:

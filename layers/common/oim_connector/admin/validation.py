@@ -8,6 +8,7 @@ from typing import Any
 from oim_connector.admin.fields import Describes, FieldProblem
 from oim_connector.admin.mappings import OBJECTS, validate_rules
 from oim_connector.errors import OrgError, TransientOrgError
+from oim_connector.flows.reference_loader import GL_MAPPING_OBJECT
 from oim_connector.hooks import HookError, load_hook
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings
@@ -45,6 +46,10 @@ def validate_settings(settings: ConnectorSettings, org: OrgPort) -> list[str]:
                     "vendor-accounts: the duplicate check field",
                 )
         problems += validate_rules(FlowId.VENDOR_ACCOUNTS, vendor.custom_mappings, describes)
+        company_field = settings.journals.gl_mapping_company_field
+        if company_field:
+            problems += _company_lookup(describes, GL_MAPPING_OBJECT, company_field,
+                                        "journals: the GL account mapping company field")  # fmt: skip
         problems += _exists(
             org, "c2g__codaCompany__c", "Name", settings.general.default_company, "general: the default company"
         )
@@ -67,6 +72,17 @@ def _checkbox(describes: Describes, sobject: str, name: str, label: str) -> list
         return [f"{label} {name} is not a field of {sobject}: use the API name of a checkbox field on it"]
     if described.get("type") != "boolean":
         return [f"{label} {name} is a {described.get('type')} field; it must be a checkbox (or formula checkbox)"]
+    return []
+
+
+def _company_lookup(describes: Describes, sobject: str, name: str, label: str) -> list[str]:
+    try:
+        described: dict[str, Any] = describes.field(sobject, name)
+    except FieldProblem:
+        return [f"{label} {name} is not a field of {sobject}: name its lookup to the company, or leave it empty "
+                "when mappings are not company-specific"]  # fmt: skip
+    if "c2g__codaCompany__c" not in (described.get("referenceTo") or []):
+        return [f"{label} {name} is not a lookup to the company (c2g__codaCompany__c)"]
     return []
 
 

@@ -85,7 +85,7 @@ class DocumentFlow(ABC):
         return {}
 
     @abstractmethod
-    def load_reference(self, org: OrgPort) -> ReferenceData: ...
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData: ...
 
     @abstractmethod
     def map(

@@ -30,9 +30,10 @@ class JournalFlow(DocumentFlow):
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
         return is_in(rules_module.TYPE_FIELD, rules_module.accounting_types(settings.journals))
 
-    def load_reference(self, org: OrgPort) -> ReferenceData:
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         # GL Account mappings for line GLAs, rates for conversion, reporting codes for the rounding GLA.
-        return load_reference_data(org, gl_mappings=True, exchange_rates=True, gl_accounts=True)
+        return load_reference_data(org, gl_mappings=True, exchange_rates=True, gl_accounts=True,
+                                   gl_mapping_company_field=settings.journals.gl_mapping_company_field)  # fmt: skip
 
     def map(
         self,

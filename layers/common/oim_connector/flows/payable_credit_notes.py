@@ -32,7 +32,7 @@ class PayableCreditNoteFlow(DocumentFlow):
         # payable invoice is checked by the mapping, which says so on the record.
         return eq("SCMC__AP_Voucher__r.SCMC__Export_Status__c", rules_module.EXPORTED)
 
-    def load_reference(self, org: OrgPort) -> ReferenceData:
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         return load_payables_reference(org)
 
     def map(

@@ -41,7 +41,7 @@ class PayableInvoiceFlow(DocumentFlow):
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
         return eq("SCMC__Status__c", rules_module.MATCHED)
 
-    def load_reference(self, org: OrgPort) -> ReferenceData:
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         return load_payables_reference(org)
 
     def map(

@@ -28,11 +28,15 @@ LINE_TYPE_PRODUCTS = Select(
     ("SCMC__Line_Type__c", "SCMC__Product__c", "SCMC__Product__r.Name",
      "SCMC__Product__r.c2g__CODAPurchaseAnalysisAccount__c"),
 )  # fmt: skip
-GL_MAPPINGS = Select(
-    "SCMC__GL_Account__c",
-    ("SCMC__OIM_Account__c", "SCMFFA__Accounting_Company__c", "SCMFFA__General_Ledger_Account__c"),
-    where=~eq("SCMFFA__General_Ledger_Account__c", None),
-)
+GL_MAPPING_OBJECT = "SCMC__GL_Account__c"
+
+
+def gl_mappings_select(company_field: str | None) -> Select:
+    """OIM GL account mappings; with ``company_field``, each says which company it is for (blank: all)."""
+    fields = ("SCMC__OIM_Account__c", *((company_field,) if company_field else ()), "SCMFFA__General_Ledger_Account__c")
+    return Select(GL_MAPPING_OBJECT, fields, where=~eq("SCMFFA__General_Ledger_Account__c", None))
+
+
 EXCHANGE_RATES = Select(
     "c2g__codaExchangeRate__c", ("c2g__ExchangeRateCurrency__c", "c2g__StartDate__c", "c2g__Rate__c")
 )
@@ -40,10 +44,15 @@ GL_ACCOUNTS = Select("c2g__codaGeneralLedgerAccount__c", ("Id", "c2g__ReportingC
 
 
 def load_reference_data(
-    org: OrgPort, *, gl_mappings: bool = False, exchange_rates: bool = False, gl_accounts: bool = False
+    org: OrgPort,
+    *,
+    gl_mappings: bool = False,
+    exchange_rates: bool = False,
+    gl_accounts: bool = False,
+    gl_mapping_company_field: str | None = None,
 ) -> ReferenceData:
     wanted = [COMPANIES, CURRENCIES, PERIODS, LINE_TYPE_PRODUCTS]
-    wanted += [GL_MAPPINGS] if gl_mappings else []
+    wanted += [gl_mappings_select(gl_mapping_company_field)] if gl_mappings else []
     wanted += [EXCHANGE_RATES] if exchange_rates else []
     wanted += [GL_ACCOUNTS] if gl_accounts else []
     rows = dict(zip((s.sobject for s in wanted), org.query_batch(wanted), strict=True))
@@ -65,9 +74,10 @@ def load_reference_data(
         for r in mappings
     }
     gl_category_accounts: dict[str, dict[str | None, str]] = {}
-    for r in rows.get(GL_MAPPINGS.sobject, []):
+    for r in rows.get(GL_MAPPING_OBJECT, []):
         by_company = gl_category_accounts.setdefault(r["SCMC__OIM_Account__c"], {})
-        by_company[r.get("SCMFFA__Accounting_Company__c")] = r["SCMFFA__General_Ledger_Account__c"]
+        company = r.get(gl_mapping_company_field) if gl_mapping_company_field else None
+        by_company[company] = r["SCMFFA__General_Ledger_Account__c"]
     rates = tuple(
         ExchangeRate(r["c2g__ExchangeRateCurrency__c"], _start_date(r), Decimal(str(r["c2g__Rate__c"])))
         for r in rows.get(EXCHANGE_RATES.sobject, [])

@@ -39,7 +39,7 @@ class SalesCreditNoteFlow(DocumentFlow):
         # Requests may carry 15-character ids; answer them under the id they were asked with.
         return {asked: messages[found] for asked in record_ids for found in messages if found.startswith(asked)}
 
-    def load_reference(self, org: OrgPort) -> ReferenceData:
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         return load_reference_data(org)
 
     def map(

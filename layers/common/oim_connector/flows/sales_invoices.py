@@ -38,7 +38,7 @@ class SalesInvoiceFlow(DocumentFlow):
             & shipped
         )
 
-    def load_reference(self, org: OrgPort) -> ReferenceData:
+    def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         return load_reference_data(org)
 
     def map(

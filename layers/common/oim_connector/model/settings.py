@@ -138,6 +138,9 @@ class JournalSettings(FlowSettings):
     custom_transaction_types: list[str] = Field(default_factory=list)
     summarise_lines: bool = False
     rounding_gla: str | None = Field(default=None, description="reporting code of the GLA for conversion rounding")
+    # [D] The field of an OIM GL account mapping (SCMC__GL_Account__c) naming the company it is for;
+    # null in an org without one, where every mapping serves every company.
+    gl_mapping_company_field: FieldApiName | None = "SCMFFA__Accounting_Company__c"
     # [I] Where the company comes from when the perpetual record has no Accounting Company.
     company_sources: list[JournalCompanySource] = Field(default_factory=lambda: list(_COMPANY_SOURCES))
     # [I] Whose currency the journal is in when the perpetual record has no Accounting Currency.
