@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 
 from oim_connector.ids import RecordId
 from oim_connector.model.flows import FlowId
+from oim_connector.model.report import EarlierParts
 
 JOB_TTL_SECONDS = 14 * 24 * 3600
 
@@ -36,6 +37,7 @@ class JobMessage(BaseModel):
     all_eligible: bool = False
     after_id: RecordId | None = None
     continuation: int = Field(default=0, ge=0)
+    earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
 
 
 class Job(BaseModel):

@@ -17,7 +17,7 @@ from oim_connector.errors import BadRequestError, ConfigurationError, NotFoundEr
 from oim_connector.flows.registry import document_flow
 from oim_connector.jobs import Job, JobMessage, JobQueue, JobStatus, JobStore
 from oim_connector.model.flows import FlowId
-from oim_connector.model.report import RunReport
+from oim_connector.model.report import EarlierParts, RunReport, carry, whole_run
 from oim_connector.model.requests import RunRequest, TriggerKind
 from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
@@ -112,21 +112,24 @@ class ConnectorService:
             after_id=message.after_id,
         )
         report = self.run(request, remaining_seconds)
+        # The job's status and the run's summary speak for the whole run, not only for this part.
+        whole = whole_run(message.earlier, report)
         if report.checkpoint and message.continuation < MAX_CONTINUATIONS:
-            queue.send(message.model_copy(update={"after_id": report.checkpoint,
-                                                  "continuation": message.continuation + 1}))  # fmt: skip
-            jobs.update(message.job_id, JobStatus.RUNNING, report.to_json_dict(), message.continuation + 1)
+            following = {"after_id": report.checkpoint, "continuation": message.continuation + 1,
+                         "earlier": carry(message.earlier, report)}  # fmt: skip
+            queue.send(message.model_copy(update=following))
+            jobs.update(message.job_id, JobStatus.RUNNING, whole.to_json_dict(), message.continuation + 1)
         else:
             status = JobStatus.SUCCEEDED if not report.stopped_reason else JobStatus.FAILED
-            jobs.update(message.job_id, status, report.to_json_dict(), message.continuation)
-            self._finished(report)
+            jobs.update(message.job_id, status, whole.to_json_dict(), message.continuation)
+            self._finished(whole)
         return report
 
     def scheduled(self, flow: FlowId, run_key: str, remaining_seconds: Callable[[], float] | None) -> RunReport:
         request = RunRequest(flow=flow, trigger=TriggerKind.SCHEDULE, run_id=run_key, all_eligible=True)
         report = self.run(request, remaining_seconds)
         if report.checkpoint:
-            self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE)
+            self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE, carry(None, report))
         else:
             self._finished(report)
         return report
@@ -147,12 +150,14 @@ class ConnectorService:
         for listener in self.services.listeners:
             listener.run_finished(report, general)
 
-    def _continue_later(self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind) -> None:
+    def _continue_later(
+        self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind, earlier: EarlierParts
+    ) -> None:
         jobs, queue = self._async_ports()
         job_id = f"{run_key}-{uuid.uuid4().hex[:8]}"
         jobs.create(job_id, flow)
         queue.send(JobMessage(job_id=job_id, flow=flow, trigger=trigger.value, all_eligible=True, after_id=after_id,
-                              continuation=1))  # fmt: skip
+                              continuation=1, earlier=earlier))  # fmt: skip
 
     def _async_ports(self) -> tuple[JobStore, JobQueue]:
         if self.services.jobs is None or self.services.queue is None:

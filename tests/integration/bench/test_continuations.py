@@ -12,7 +12,8 @@ import pytest
 from oim_connector.jobs import DynamoJobStore, JobMessage, SqsJobQueue
 from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import ConnectorSettings
+from oim_connector.model.report import RunReport
+from oim_connector.model.settings import ConnectorSettings, GeneralSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.service import ConnectorService, Services
@@ -29,6 +30,7 @@ BATCH = 10
 
 def test_a_tiny_time_budget_runs_through_many_continuations_exactly_once(tmp_path: Path) -> None:
     data = prepare(tmp_path, documents=DOCUMENTS, lines_per_invoice=2, flows=(FlowId.SALES_INVOICES,))
+    summaries = RecordedSummaries()
     with LocalEnvironment(data.fresh_org(tmp_path / "org.db"), quiet=True) as env:
         assert env.org is not None and env.resources is not None
         queue_url = env.resources.jobs_queues[FlowId.SALES_INVOICES.value]
@@ -41,6 +43,7 @@ def test_a_tiny_time_budget_runs_through_many_continuations_exactly_once(tmp_pat
                 clock=lambda: dt.datetime(2026, 9, 15, tzinfo=dt.UTC),
                 batch_size=BATCH,
                 safety_margin_seconds=60.0,
+                listeners=[summaries],
             )
         )
         no_time_left = lambda: 1.0  # noqa: E731 (under the safety margin: one batch per invocation)
@@ -65,3 +68,18 @@ def test_a_tiny_time_budget_runs_through_many_continuations_exactly_once(tmp_pat
     assert invocations >= DOCUMENTS // BATCH  # every batch in its own invocation, then one that finds nothing
     assert created == exported == invoices == DOCUMENTS
     assert counters.graphs == DOCUMENTS  # each document written once: no graph resent, none skipped
+    # One summary (email, Salesforce, run history) for the whole run, after its last part.
+    [summary] = summaries.reports
+    assert summary.run_id == "nightly@2026-09-15T02:00Z"
+    assert summary.counts.created == DOCUMENTS and summary.counts.failed == 0
+    assert summary.api_requests == counters.total_requests
+
+
+class RecordedSummaries:
+    """A run listener that keeps what the notification channels would be sent."""
+
+    def __init__(self) -> None:
+        self.reports: list[RunReport] = []
+
+    def run_finished(self, report: RunReport, general: GeneralSettings) -> None:
+        self.reports.append(report)

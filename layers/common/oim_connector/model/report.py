@@ -64,3 +64,44 @@ class RunReport(_Camel):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)
+
+
+MAX_CARRIED_FAILURES = 50  # earlier parts' failures a continuation carries (an SQS message stays small)
+MAX_CARRIED_ERROR_CHARS = 500
+
+
+class EarlierParts(_Camel):
+    """What the earlier parts of a run did, carried by its continuations so that the run's last part
+    reports (and notifies) the whole run: its totals and the failures users must act on."""
+
+    run_id: str = Field(max_length=200)
+    parts: int = Field(ge=1)
+    counts: Counts = Field(default_factory=Counts)
+    api_requests: int = Field(default=0, ge=0)
+    failures: list[SourceResult] = Field(default_factory=list, max_length=MAX_CARRIED_FAILURES)
+    failures_not_carried: int = Field(default=0, ge=0)
+
+
+def carry(earlier: EarlierParts | None, part: RunReport) -> EarlierParts:
+    """``earlier`` with ``part`` added: what the next continuation carries."""
+    whole = whole_run(earlier, part)
+    failed = [r for r in whole.results if r.outcome == Outcome.FAILED]
+    kept = [
+        r.model_copy(update={"errors": [e[:MAX_CARRIED_ERROR_CHARS] for e in r.errors[:3]], "documents": []})
+        for r in failed[:MAX_CARRIED_FAILURES]
+    ]
+    not_carried = (earlier.failures_not_carried if earlier else 0) + len(failed) - len(kept)
+    return EarlierParts(run_id=whole.run_id, parts=(earlier.parts if earlier else 0) + 1, counts=whole.counts,
+                        api_requests=whole.api_requests, failures=kept, failures_not_carried=not_carried)  # fmt: skip
+
+
+def whole_run(earlier: EarlierParts | None, last: RunReport) -> RunReport:
+    """The last part's report with the earlier parts' totals and failures added: the run as a whole."""
+    if earlier is None:
+        return last
+    counts = Counts(
+        **{name: getattr(earlier.counts, name) + getattr(last.counts, name) for name in Counts.model_fields}
+    )
+    return last.model_copy(update={"run_id": earlier.run_id, "counts": counts,
+                                   "api_requests": earlier.api_requests + last.api_requests,
+                                   "results": [*earlier.failures, *last.results]})  # fmt: skip
