@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +172,27 @@ def test_rerunning_any_trigger_creates_nothing_new(sample: Sample) -> None:
         f"SELECT Id FROM c2g__codaPurchaseInvoice__c WHERE SCMFFA__AP_Voucher__c = '{voucher_id}'"
     )
     assert len(after_schedule_ours) == 1
+
+
+def test_posting_a_payable_invoice_dates_its_voucher_with_the_posting_date(sample: Sample) -> None:
+    sample.env.save_settings(ConnectorSettings(payable_invoices=PayableInvoiceSettings(auto_post=True)))
+    before = dt.datetime.now(dt.UTC).date().isoformat()
+
+    report = body(sample.env.invoke(FN, events.record_action(FLOW, sample.ids["ApvMixed"])))
+
+    after = dt.datetime.now(dt.UTC).date().isoformat()
+    result = result_for(report, sample.ids["ApvMixed"])
+    assert result["outcome"] == "created" and result["errors"] == []
+    [document] = result["documents"]
+    assert sample.get("c2g__codaPurchaseInvoice__c", document["id"])["c2g__InvoiceStatus__c"] == "Complete"
+    assert sample.get("SCMC__AP_Voucher__c", sample.ids["ApvMixed"])["SCMC__Accounting_Date__c"] in (before, after)
+
+
+def test_with_fill_accounting_date_off_the_posted_vouchers_date_is_left_alone(sample: Sample) -> None:
+    settings = PayableInvoiceSettings(auto_post=True, fill_accounting_date=False)
+    sample.env.save_settings(ConnectorSettings(payable_invoices=settings))
+
+    report = body(sample.env.invoke(FN, events.record_action(FLOW, sample.ids["ApvMixed"])))
+
+    assert result_for(report, sample.ids["ApvMixed"])["outcome"] == "created"
+    assert sample.get("SCMC__AP_Voucher__c", sample.ids["ApvMixed"])["SCMC__Accounting_Date__c"] is None

@@ -332,6 +332,7 @@ def _auto_post(flow: DocumentFlow, ctx: RunContext, report: RunReport) -> None:
         log.warning("posting failed: %s", error.message)
     by_id = {p.record_id: p for p in results}
     failed: list[tuple[str, str]] = []
+    posted_sources: list[str] = []
     for result, document in to_post:
         posted = by_id.get(document.id or "")
         if posted is None or not posted.success:
@@ -339,9 +340,16 @@ def _auto_post(flow: DocumentFlow, ctx: RunContext, report: RunReport) -> None:
             message = f"{document.name or document.id} was created but not posted: {why}. Post it in Accounting."
             result.errors.append(message)
             failed.append((result.source_id, message))
-    if failed:
-        records = [{"Id": source_id, EXPORT_ERROR_FIELD: message} for source_id, message in failed]
+        else:
+            posted_sources.append(result.source_id)
+    # A source some of whose documents failed to post keeps only its error.
+    fully_posted = list(dict.fromkeys(s for s in posted_sources if s not in {f for f, _ in failed}))
+    records = [{"Id": source_id, EXPORT_ERROR_FIELD: message} for source_id, message in failed]
+    records += flow.posted_source_updates(fully_posted, ctx.settings, ctx.today)
+    if records:
         try:
-            ctx.org.update_records(flow.source_object, records)
+            for record in ctx.org.update_records(flow.source_object, records):
+                if not record.success:
+                    log.warning("could not write back on a posted document's source: %s", "; ".join(record.errors))
         except (TransientOrgError, OrgError) as error:
-            log.warning("could not record posting failures: %s", error.message)
+            log.warning("could not record the posting on the sources: %s", error.message)

@@ -84,6 +84,12 @@ class DocumentFlow(ABC):
         """
         return {}
 
+    def posted_source_updates(
+        self, source_ids: Sequence[str], settings: ConnectorSettings, posted_on: dt.date
+    ) -> list[dict[str, Any]]:
+        """What the flow writes back on the sources whose documents the connector just posted."""
+        return []
+
     @abstractmethod
     def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData: ...
 

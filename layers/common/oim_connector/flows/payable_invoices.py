@@ -41,6 +41,11 @@ class PayableInvoiceFlow(DocumentFlow):
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
         return eq("SCMC__Status__c", rules_module.MATCHED)
 
+    def posted_source_updates(
+        self, source_ids: Sequence[str], settings: ConnectorSettings, posted_on: dt.date
+    ) -> list[dict[str, Any]]:
+        return rules_module.posted_voucher_updates(source_ids, settings=settings.payable_invoices, posted_on=posted_on)
+
     def load_reference(self, org: OrgPort, settings: ConnectorSettings) -> ReferenceData:
         return load_payables_reference(org)
 

@@ -90,6 +90,18 @@ LINE_FIELDS = (
 )
 
 
+ACCOUNTING_DATE_FIELD = "SCMC__Accounting_Date__c"
+
+
+def posted_voucher_updates(
+    voucher_ids: Sequence[str], *, settings: PayableInvoiceSettings, posted_on: dt.date
+) -> list[dict[str, Any]]:
+    """The AP vouchers whose payable invoices were just posted: their Accounting Date is the posting date."""
+    if not settings.fill_accounting_date:
+        return []
+    return [{"Id": voucher_id, ACCOUNTING_DATE_FIELD: posted_on.isoformat()} for voucher_id in voucher_ids]
+
+
 def external_id(source_id: str) -> str:
     return f"{PREFIX}:{source_id}"
 

@@ -93,6 +93,9 @@ class PayableInvoiceSettings(PayableLineSettings):
     validate_while_matching: bool = False
     # [I] Refuse a voucher whose lines do not add up to its Voucher Total (to the cent).
     check_voucher_total: bool = True
+    # [I] When the connector posts a payable invoice, fill its AP voucher's Accounting Date with the
+    # posting date (OIM's data dictionary: "the date that the payable invoice ... is posted").
+    fill_accounting_date: bool = True
 
 
 class PayableCreditNoteSettings(PayableLineSettings):
