@@ -61,12 +61,12 @@ PERMISSION_SETS = (
         "OIM_Accounting_Administration",
         "OIM Accounting Administration",
         "Administers the OIM to Accounting connector and is the connector's integration user: every "
-        "connector field (read and edit), every button, the posting endpoint and the document event. "
+        "connector field (read and edit), every button, the posting endpoint and the platform events. "
         "Also the journal buttons, for which the source product has no separate permission set.",
         objects=None,
         editable=True,
         classes=("OimCreateDocumentsAction", "OimPostingService"),
-        events=("OIM_Document_Event__e",),
+        events=("OIM_Document_Event__e", "Supplier_Site_Event__e"),
     ),
     PermissionSet(
         "OIM_Accounting_Pull_AP_Vouchers_and_AP_Voucher_Credits",

@@ -36,6 +36,19 @@ def site_change(site_id: str, *, change_type: str = "UPDATE", commit: int = 1, c
     return event
 
 
+def site_event(site_id: str, *, version: str | None = None) -> dict[str, Any]:
+    """The package's Supplier_Site_Event__e as an Event Relay delivers it (an org without CDC publishes it)."""
+    payload = {"Record_Id__c": site_id, "CreatedDate": "2026-11-25T10:15:00.000Z", "CreatedById": "0055L0000000001QAA"}
+    if version is not None:
+        payload["Version__c"] = version
+    return {
+        "version": "0", "id": f"evt-{site_id}-platform", "detail-type": "Supplier_Site_Event__e",
+        "source": "aws.partner/salesforce.com/00D5L0000000001UAA/0YL5L0000000002WAA",
+        "account": "123456789012", "time": "2026-11-25T10:15:00Z", "region": REGION, "resources": [],
+        "detail": {"payload": payload, "schemaId": "local", "id": f"{site_id}-platform"},
+    }  # fmt: skip
+
+
 def account_change(account_id: str, *, commit: int = 1) -> dict[str, Any]:
     event = site_change(account_id, commit=commit)
     event["detail-type"] = "AccountChangeEvent"

@@ -9,7 +9,7 @@ import pytest
 from oim_connector.dlq.notes import DynamoFailureNotes
 from oim_connector.model.settings import ConnectorSettings, FieldRule, VendorAccountSettings
 from oim_local.runner.aws import JOBS_TABLE
-from oim_local.runner.supplier_queue import SupplierQueues, site_change
+from oim_local.runner.supplier_queue import SupplierQueues, site_change, site_event
 
 from tests.e2e.conftest import Sample
 from tests.integration.vendor_sync.test_vendor_sync_queue import SITE, vendor_accounts
@@ -198,3 +198,15 @@ def test_a_metric_that_cannot_be_recorded_never_fails_an_applied_change(
 
     assert delivery is not None and delivery.failed == []
     assert len(vendor_accounts(sample, stark)) == 1
+
+
+def test_an_org_without_cdc_publishes_the_packages_supplier_site_event(sample: Sample, queues: SupplierQueues) -> None:
+    wayne = sample.ids["SiteWayne"]
+
+    queues.publish(site_event(wayne))
+    delivery = queues.deliver_once()
+
+    assert delivery is not None and delivery.failed == []
+    [account] = vendor_accounts(sample, wayne)
+    assert account["Name"] == "Wayne Packaging"
+    assert sample.get(SITE, wayne)["SCMC__Account__c"] == account["Id"]

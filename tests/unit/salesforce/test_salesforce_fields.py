@@ -14,7 +14,7 @@ from tests.unit.salesforce.salesforce_dx import DEFAULT, field_files, text, xml
 
 SCHEMA = load_schema()
 EXTERNAL_ID = "OIM_External_Id__c"
-OWN_OBJECTS = {"OIM_Document_Event__e"}
+OWN_OBJECTS = {"OIM_Document_Event__e", "Supplier_Site_Event__e"}
 TYPE_OF = {"string": "Text", "boolean": "Checkbox", "date": "Date", "reference": "Lookup", "picklist": "Picklist"}
 
 
@@ -98,3 +98,10 @@ def test_document_event_is_our_own_platform_event() -> None:
     assert text(xml(event / "OIM_Document_Event__e.object-meta.xml"), "eventType") == "HighVolume"
     fields = {p.name.removesuffix(".field-meta.xml") for p in (event / "fields").iterdir()}
     assert fields == {"Flow__c", "Event__c", "Record_Id__c"}
+
+
+def test_supplier_site_event_is_our_own_platform_event() -> None:
+    event = DEFAULT / "objects" / "Supplier_Site_Event__e"
+    assert text(xml(event / "Supplier_Site_Event__e.object-meta.xml"), "eventType") == "HighVolume"
+    fields = {p.name.removesuffix(".field-meta.xml") for p in (event / "fields").iterdir()}
+    assert fields == {"Record_Id__c", "Version__c"}

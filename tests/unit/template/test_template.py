@@ -507,7 +507,10 @@ def test_supplier_site_fifo_queue() -> None:
     concurrency = template["Parameters"]["SalesforceConcurrency"]
     assert (concurrency["Default"], concurrency["MinValue"]) == (2, 2)
     events = props(template["Resources"]["VendorAccountsFunction"])["Events"]
-    assert events["SupplierSiteChange"]["Properties"]["Pattern"]["detail-type"] == ["SCMC__Supplier_Site__ChangeEvent"]
+    assert events["SupplierSiteChange"]["Properties"]["Pattern"]["detail-type"] == [
+        "SCMC__Supplier_Site__ChangeEvent",
+        "Supplier_Site_Event__e",
+    ]
 
 
 def test_account_changes_reach_the_vendor_function_only_once_enabled() -> None:

@@ -36,3 +36,15 @@ def test_duplicate_keys_compare_text_as_soql_does_ignoring_case_and_never_match_
     assert duplicate_key("Acme Castings") == duplicate_key("ACME castings")
     assert duplicate_key("Acme") != duplicate_key("Acme Castings")
     assert duplicate_key("") is None and duplicate_key(None) is None
+
+
+def test_the_packages_supplier_site_event_is_a_change_of_its_site() -> None:
+    from oim_local.runner.supplier_queue import site_event
+
+    site, version = "a3J5L0000000004UAA", "1795601699009:00000000000000000001"
+    [dated] = parse_changes(json.dumps(site_event(site)))
+    [versioned] = parse_changes(json.dumps(site_event(site, version=version)))
+
+    assert (dated.sobject, dated.record_id, dated.change_type) == ("SCMC__Supplier_Site__c", site, "UPDATE")
+    assert dated.version == "1795601700000:00000000000000000000"  # its creation time orders it
+    assert versioned.version == version

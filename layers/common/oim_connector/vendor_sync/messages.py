@@ -1,8 +1,9 @@
 """The change events the vendor-accounts function receives, and the key that makes them the same.
 
 Salesforce Change Data Capture relayed through EventBridge (``detail.payload.ChangeEventHeader``)
-is the canonical shape; a platform event carrying ``SCMFFA__Record_Id__c`` (and optionally a
-``SCMFFA__Version__c``) is accepted as well, so an org without CDC can publish one from a flow.
+is the canonical shape; the Salesforce package's platform event ``Supplier_Site_Event__e``
+carrying ``Record_Id__c`` (and optionally ``Version__c``) is accepted as well, so an org without
+CDC on supplier sites can publish one from a flow.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SITE_OBJECT = "SCMC__Supplier_Site__c"
 ACCOUNT_OBJECT = "Account"
 SITE_CHANGE_EVENT = "SCMC__Supplier_Site__ChangeEvent"
 ACCOUNT_CHANGE_EVENT = "AccountChangeEvent"
-PLATFORM_EVENT = "SCMFFA__Supplier_Site_Event__e"
+PLATFORM_EVENT = "Supplier_Site_Event__e"
 KNOWN_DETAIL_TYPES = (SITE_CHANGE_EVENT, ACCOUNT_CHANGE_EVENT, PLATFORM_EVENT)
 
 
@@ -120,8 +121,8 @@ def _scalar_values(payload: dict[str, Any]) -> tuple[tuple[str, PayloadValue], .
 class _PlatformPayload(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    record_id: RecordId = Field(alias="SCMFFA__Record_Id__c")
-    version: str | None = Field(default=None, alias="SCMFFA__Version__c", max_length=40)
+    record_id: RecordId = Field(alias="Record_Id__c")
+    version: str | None = Field(default=None, alias="Version__c", max_length=40)
 
 
 def _platform_change(payload: dict[str, Any], event: dict[str, Any]) -> RecordChange:
