@@ -343,7 +343,8 @@ def _auto_post(flow: DocumentFlow, ctx: RunContext, report: RunReport) -> None:
         else:
             posted_sources.append(result.source_id)
     # A source some of whose documents failed to post keeps only its error.
-    fully_posted = list(dict.fromkeys(s for s in posted_sources if s not in {f for f, _ in failed}))
+    failed_sources = {source_id for source_id, _ in failed}
+    fully_posted = list(dict.fromkeys(s for s in posted_sources if s not in failed_sources))
     records = [{"Id": source_id, EXPORT_ERROR_FIELD: message} for source_id, message in failed]
     records += flow.posted_source_updates(fully_posted, ctx.settings, ctx.today)
     if records:

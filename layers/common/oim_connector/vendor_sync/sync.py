@@ -21,7 +21,6 @@ from oim_connector.mapping.vendor_accounts import (
     ACCOUNT_OBJECT,
     SITE_ACCOUNT_FIELD,
     SITE_OBJECT,
-    duplicate_field,
     duplicate_key,
     map_supplier_site,
     map_vendor_account,
@@ -146,13 +145,13 @@ class VendorSync:
             if site_id in results or site_id in waiting:
                 continue
             site = batch.sites[site_id]
-            mapped = map_vendor_account(site, account=batch.account_of(site), duplicates=duplicates.get(site_id, []),
+            account = batch.account_of(site)
+            mapped = map_vendor_account(site, account=account, duplicates=duplicates.get(site_id, []),
                                         ref=self.reader.reference, settings=self.settings, rules=self.rules,
                                         version=change.version)  # fmt: skip
             if mapped.errors:
                 results[site_id] = SyncRefused("; ".join(mapped.errors))
             elif mapped.skip_reason:
-                account = batch.account_of(site)
                 results[site_id] = SyncResult(site_id, "skipped", account.get("Id") if account else None,
                                               mapped.skip_reason)  # fmt: skip
             else:
@@ -165,7 +164,7 @@ class VendorSync:
     ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
         """(applied now, applied next turn): a new site sharing its duplicate key with an earlier new
         site of the batch waits, so two new sites never both create the same vendor."""
-        checked = duplicate_field(self.settings)
+        checked = self.reader.checked
         seen: set[str] = set()
         now: list[Mapping[str, Any]] = []
         later: list[Mapping[str, Any]] = []
