@@ -116,8 +116,9 @@ def tax_line(line_id: str, amount: float, *, product_line: bool = True) -> dict[
                         unit_cost=amount)  # fmt: skip
 
 
-def _site(account: str | None = VENDOR, ap_control: str | None = AP_CONTROL) -> dict[str, Any]:
+def _site(account: str | None = VENDOR, ap_control: str | None = AP_CONTROL, iso: str = "USD") -> dict[str, Any]:
     return {"Name": "Globex Components - Springfield", "SCMC__Account__c": account,
+            "SCMC__Currency__r": {"Name": iso},
             "SCMC__Account__r": {"Name": "Globex Components", "c2g__CODAAccountsPayableControl__c": ap_control}
             if account else None}  # fmt: skip
 
@@ -134,7 +135,6 @@ def voucher(*lines: dict[str, Any], total: float | None = None, **overrides: Any
         "SCMC__Invoice_Number__c": "GLX-INV-1001",
         "SCMC__Invoice_Date__c": "2026-11-20",
         "SCMC__Due_Date__c": "2026-12-20",
-        "SCMC__Currency__r": {"Name": "USD"},
         "SCMC__Voucher_Total__c": total if total is not None else sum(line["SCMC__Amount__c"] for line in lines),
         "SCMFFA__Accounting_Company__c": None,
         "SCMFFA__Accounting_Currency__c": None,
@@ -151,14 +151,13 @@ def site(**kwargs: Any) -> dict[str, Any]:
     return _site(**kwargs)
 
 
-def line_credit(line_id: str, of: dict[str, Any], *, quantity: float = 1, amount: float = 10.0,
-                quantity_vouchered: float | None = 1) -> dict[str, Any]:  # fmt: skip
+def line_credit(line_id: str, of: dict[str, Any], *, quantity: float | None = 1,
+                amount: float = 10.0) -> dict[str, Any]:  # fmt: skip
     return {
         "attributes": {"type": "SCMC__AP_Voucher_Line_Credit__c"},
         "Id": line_id,
         "Name": f"APVLC-{line_id[-7:-3]}",
         "SCMC__Quantity__c": quantity,
-        "SCMC__Quantity_Vouchered__c": quantity_vouchered,
         "SCMC__Amount__c": amount,
         "SCMC__Description__c": f"credit {line_id[-7:-3]}",
         "SCMC__AP_Voucher_Line__r": of,
@@ -174,16 +173,14 @@ def credit(*lines: dict[str, Any], pin_status: str = "Complete", voucher_status:
         "CreatedDate": "2026-11-22T10:00:00.000+0000",
         "SCMC__Export_Status__c": "New",
         "SCMFFA__Payable_Credit_Note__c": None,
-        "SCMC__Credit_Number__c": "GLX-CR-2001",
+        "SCMC__Invoice_Number__c": "GLX-CR-2001",
         "SCMC__Credit_Date__c": "2026-11-22",
-        "SCMC__Due_Date__c": "2026-12-22",
         "SCMFFA__Period__c": None,
         "SCMC__AP_Voucher__c": VOUCHER,
         "SCMC__AP_Voucher__r": {
             "Name": "APV-000001",
             "SCMC__Invoice_Number__c": "GLX-INV-1001",
             "SCMC__Export_Status__c": voucher_status,
-            "SCMC__Currency__r": {"Name": "USD"},
             "SCMFFA__Payable_Invoice__c": PIN,
             "SCMFFA__Payable_Invoice__r": {"Name": "PIN000001", "c2g__InvoiceStatus__c": pin_status,
                                            "c2g__OwnerCompany__c": b.COMPANY_US, "c2g__InvoiceCurrency__c": b.USD},

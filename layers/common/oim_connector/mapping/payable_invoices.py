@@ -16,6 +16,7 @@ from typing import Any
 from oim_connector.mapping.assemble import mapped_documents
 from oim_connector.mapping.money import round_money, to_decimal
 from oim_connector.mapping.payables import (
+    SITE_CURRENCY,
     SUPPLIER_SITE_FIELDS,
     VOUCHER_LINE_FIELDS,
     PayableTarget,
@@ -60,6 +61,7 @@ TARGET = PayableTarget(
 )
 
 _PO = "SCMC__Purchase_Order_Line_Item__r.SCMC__Purchase_Order__"
+_SITE_CURRENCY = f"SCMC__Supplier_Site__r.{SITE_CURRENCY}"
 
 HEADER_FIELDS = (
     "Id",
@@ -72,7 +74,6 @@ HEADER_FIELDS = (
     "SCMC__Invoice_Number__c",
     "SCMC__Invoice_Date__c",
     "SCMC__Due_Date__c",
-    "SCMC__Currency__r.Name",
     "SCMC__Voucher_Total__c",
     "SCMFFA__Accounting_Company__c",
     "SCMFFA__Accounting_Currency__c",
@@ -203,7 +204,9 @@ def voucher_company_and_currency(
     label: str,
 ) -> CompanyAndCurrency:
     """The one company and currency of the purchase orders behind the lines (connector-spec §3.1, fact 3);
-    without any PO, the voucher's own Accounting Company, else the default company."""
+    without any PO, the voucher's own Accounting Company, else the default company. An AP voucher has no
+    currency field (OIM DD 2023.1 SCMC__AP_Voucher__c), so the ISO code comes from its purchase orders, else
+    from its supplier site (OIM DD 2023.3 SCMC__Supplier_Site__c.SCMC__Currency__c)."""
     orders: dict[str, Mapping[str, Any]] = {}
     for line in voucher_lines:
         po_id = get_path(line, _PO + "c")
@@ -214,7 +217,7 @@ def voucher_company_and_currency(
             ref,
             company_id=voucher.get("SCMFFA__Accounting_Company__c"),
             currency_id=voucher.get("SCMFFA__Accounting_Currency__c"),
-            currency_iso=get_path(voucher, "SCMC__Currency__r.Name"),
+            currency_iso=get_path(voucher, _SITE_CURRENCY),
             default_company=general.default_company,
             record_label=label,
         )
@@ -250,7 +253,7 @@ def voucher_company_and_currency(
         ref,
         company_id=next(iter(companies)),
         currency_id=order.get("SCMFFA__Accounting_Currency__c"),
-        currency_iso=get_path(order, "SCMC__Currency__r.Name") or get_path(voucher, "SCMC__Currency__r.Name"),
+        currency_iso=get_path(order, "SCMC__Currency__r.Name") or get_path(voucher, _SITE_CURRENCY),
         default_company=None,
         record_label=label,
     )

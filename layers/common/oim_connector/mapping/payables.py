@@ -340,4 +340,7 @@ SUPPLIER_SITE_FIELDS = (
     "SCMC__Account__c",
     "SCMC__Account__r.Name",
     "SCMC__Account__r.c2g__CODAAccountsPayableControl__c",
+    # An AP voucher has no currency of its own (OIM DD 2023.1 SCMC__AP_Voucher__c): the site's is the fallback.
+    "SCMC__Currency__r.Name",
 )
+SITE_CURRENCY = "SCMC__Currency__r.Name"

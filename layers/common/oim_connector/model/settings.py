@@ -13,6 +13,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from oim_connector.model.flows import FlowId
 
+# The values of Accounting's restricted c2g__codaJournal__c.c2g__Type__c picklist (both published MDAPI dumps of
+# the c2g package): a journal of any other type is refused by Accounting.
+JournalType = Literal[
+    "Manual Journal",
+    "Cash Matching Journal",
+    "Cancelling Journal",
+    "Income Schedule",
+    "Reversing Journal",
+    "Reconciliation Journal",
+    "Year End Journal",
+]
+
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 
 
@@ -151,7 +163,7 @@ class JournalSettings(FlowSettings):
     # [I] Journal date: the first of these that is filled ("record" is the perpetual record's Journal Date).
     journal_date_sources: list[JournalDateSource] = Field(default_factory=lambda: list(_DATE_SOURCES))
     # [I] Journal type when the perpetual record has none.
-    default_journal_type: str = Field(default="Manual Journal", min_length=1, max_length=40)
+    default_journal_type: JournalType = "Manual Journal"
     # [I] Related records that give a financial record's GLA, by its GL category, before the GL Account mapping.
     related_gla_sources: dict[str, list[RelatedGlaSource]] = Field(
         default_factory=lambda: {category: list(sources) for category, sources in _RELATED_GLA_SOURCES.items()}
