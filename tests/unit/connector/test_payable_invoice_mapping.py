@@ -237,6 +237,8 @@ def test_vendor_invoice_number_is_cut_to_25_characters_and_required() -> None:
     missing = run(pb.voucher(line, SCMC__Invoice_Number__c=None))
 
     assert long_number.fields["c2g__AccountInvoiceNumber__c"] == "X" * 25
+    # the full number is kept on the document, in its description
+    assert long_number.fields["c2g__InvoiceDescription__c"].endswith("Vendor Invoice Number: " + "X" * 30)
     assert "has no Supplier Invoice Number: enter the vendor's invoice number" in missing.errors[0]
 
 

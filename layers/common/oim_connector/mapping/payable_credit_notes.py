@@ -49,7 +49,6 @@ HEADER_OBJECT = "c2g__codaPurchaseCreditNote__c"
 BACK_LINK_FIELD = "SCMFFA__Payable_Credit_Note__c"
 EXPORTED = "Exported"
 POSTED = "Complete"
-VENDOR_CREDIT_NOTE_NUMBER_LENGTH = 25
 
 TARGET = PayableTarget(
     prefix=PREFIX,
@@ -222,4 +221,4 @@ def _credit_note_number(credit: Mapping[str, Any], settings: PayableCreditNoteSe
         raise MappingError(
             f"{label} has no Supplier Invoice Number: enter the vendor's credit note number on the AP voucher credit"
         )
-    return str(number or credit.get("Name") or credit["Id"])[:VENDOR_CREDIT_NOTE_NUMBER_LENGTH]
+    return str(number or credit.get("Name") or credit["Id"])

@@ -48,7 +48,6 @@ LINES_RELATIONSHIP = "SCMC__AP_Voucher_Lines__r"
 HEADER_OBJECT = "c2g__codaPurchaseInvoice__c"
 BACK_LINK_FIELD = "SCMFFA__Payable_Invoice__c"
 MATCHED = "Matched"
-VENDOR_INVOICE_NUMBER_LENGTH = 25
 
 TARGET = PayableTarget(
     prefix=PREFIX,
@@ -162,7 +161,7 @@ def _map(
         "company": cc.company.id,
         "currency": cc.currency.id,
         "account": account,
-        "vendor_invoice_number": str(invoice_number)[:VENDOR_INVOICE_NUMBER_LENGTH],
+        "vendor_invoice_number": str(invoice_number),
         "document_date": invoice_date.isoformat(),
         "due_date": (parse_date(voucher.get("SCMC__Due_Date__c")) or invoice_date).isoformat(),
         "period": period.id,

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from oim_connector.mapping.field_limits import fit_mapped
 from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.settings import FieldRule
@@ -112,7 +113,7 @@ def map_guarded(
     if errors:
         return Mapped(source_id, name, errors=tuple(errors))
     try:
-        return build()
+        return fit_mapped(build())
     except MappingError as error:
         return Mapped(source_id, name, errors=(str(error),))
 
