@@ -138,8 +138,11 @@ def test_already_exported_or_linked_invoices_are_skipped_not_refused() -> None:
     linked = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMFFA__Sales_Invoice__c="a2A000000000001AAA",
                            SCMFFA__Sales_Invoice__r={"Name": "SIN000007"}))  # fmt: skip
     in_process = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMC__Export_Status__c="Export in Process"))
+    # "Export in Progress" is the value the Invoicing picklist publishes (connector help, Invoicing Fields)
+    in_progress = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMC__Export_Status__c="Export in Progress"))
 
     assert linked.skip_reason == "Already linked to sales invoice SIN000007"
+    assert in_progress.skip_reason == "Export Status is 'Export in Progress'"
     assert in_process.skip_reason == "Export Status 'Export in Process'" or "Export in Process" in str(
         in_process.skip_reason
     )

@@ -11,7 +11,7 @@ from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
     IN_FLIGHT_OR_DONE,
-    IN_PROCESS,
+    IN_PROCESS_VALUES,
     LAST_MODIFIED_FIELD,
     effective_rules,
     source_paths,
@@ -20,7 +20,7 @@ from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
-from oim_connector.org.soql import Condition, Select, all_of, compare, eq, not_in
+from oim_connector.org.soql import Condition, Select, all_of, compare, eq, is_in, not_in
 
 
 class DocumentFlow(ABC):
@@ -49,7 +49,7 @@ class DocumentFlow(ABC):
         if stale_before is not None:
             # A claim nobody touched since stale_before belongs to a process that died.
             condition = condition | (
-                eq(EXPORT_STATUS_FIELD, IN_PROCESS) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
+                is_in(EXPORT_STATUS_FIELD, IN_PROCESS_VALUES) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
             )
         return condition & eq(self.back_link_field, None)
 
