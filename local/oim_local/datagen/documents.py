@@ -412,7 +412,8 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
                 "SCMC__AP_Voucher__c": ref(rid),
                 "SCMC__Line_Type__c": line.line_type,
                 "SCMC__Purchase_Order_Line_Item__c": ref(line.po_line.reference_id) if line.po_line else None,
-                "SCMC__Item__c": ref(line.item_ref) if line.item_ref else None,
+                # SCMC__Item__c is a formula (the PO line's Item Master); accounting lines name their item here.
+                "SCMC__Accounting_Item__c": ref(line.item) if line.item and not _on_item_po_line(line) else None,
                 "SCMC__Quantity__c": line.quantity,
                 "SCMC__Unit_Cost__c": line.unit_cost,
                 "SCMC__Amount__c": line.amount,
@@ -428,6 +429,10 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
                 ),
             },
         )
+
+
+def _on_item_po_line(line: VoucherLine) -> bool:
+    return line.po_line is not None and line.po_line.line_type == "Item"
 
 
 def _posted_payable_invoice(v: Voucher) -> Iterator[Record]:

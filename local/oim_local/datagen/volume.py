@@ -378,7 +378,7 @@ def _voucher_credit(n: int, rng: random.Random, kind: str | None) -> Iterator[Ca
     credits = []
     for k, line in enumerate(base_lines, start=1):
         quantity = rng.randint(1, int(line.quantity))
-        vouchered = None if kind == "no quantity vouchered" and k == 1 else line.quantity
+        vouchered = None if kind == "no quantity vouchered" and k == 1 else quantity
         amount = (
             d.money(quantity * line.unit_cost) if line.is_product_line else d.money(line.amount * rng.uniform(0.1, 1))
         )

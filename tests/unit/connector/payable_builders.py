@@ -69,6 +69,9 @@ def voucher_line(
     own_gla: str | None = None,
 ) -> dict[str, Any]:
     po_line: dict[str, Any] | None = None
+    item_id = "a3C000000000001AAA"
+    item_record = {"Name": "WID-100", "SCMC__Product_Group__r": _group("Widgets", product, product_gla)}
+    on_po_line = po_line_type == "Item"
     if po_line_type is not None:
         po_line = {
             "Name": f"POL-{line_id[-7:-3]}",
@@ -81,16 +84,17 @@ def voucher_line(
             else None,
             "SCMC__Purchase_Order__c": (order or {}).get("Id", PO_US),
             "SCMC__Purchase_Order__r": order or purchase_order(),
+            "SCMC__Item_Master__c": item_id if item and on_po_line else None,
+            "SCMC__Item_Master__r": item_record if item and on_po_line else None,
         }
     return {
         "attributes": {"type": "SCMC__AP_Voucher_Line__c"},
         "Id": line_id,
         "Name": f"APVL-{line_id[-7:-3]}",
         "SCMC__Line_Type__c": line_type,
-        "SCMC__Item__c": "a3C000000000001AAA" if item else None,
-        "SCMC__Item__r": {"Name": "WID-100", "SCMC__Product_Group__r": _group("Widgets", product, product_gla)}
-        if item
-        else None,
+        # An item line's item is its PO line's Item Master; any other line's is its Accounting Item.
+        "SCMC__Accounting_Item__c": item_id if item and not on_po_line else None,
+        "SCMC__Accounting_Item__r": item_record if item and not on_po_line else None,
         "SCMC__Purchase_Order_Line_Item__c": "a3N" + line_id[3:] if po_line else None,
         "SCMC__Purchase_Order_Line_Item__r": po_line,
         "SCMC__Quantity__c": quantity,
