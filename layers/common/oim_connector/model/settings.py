@@ -199,6 +199,10 @@ class GeneralSettings(_Strict):
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
     # A record left "Export in Process" longer than this (by a process that died) is processed again.
     stale_claim_minutes: int = Field(default=30, ge=1, le=10080)
+    # OIM names the connector uses that this org spells differently: connector name -> the org's name.
+    # For the names no published data dictionary shows (``unverified`` in the data model); applied to
+    # every query and write of a run, so an org's own names need no code change.
+    field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
 
 
 class ConnectorSettings(_Strict):
