@@ -394,7 +394,7 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
             "SCMC__Invoice_Number__c": v.invoice_number,
             "SCMC__Invoice_Date__c": v.invoice_date,
             "SCMC__Due_Date__c": due(v.invoice_date),
-            "SCMC__Voucher_Total__c": v.total,
+            "SCMC__Invoice_Total__c": v.total,
             "SCMC__Total_Tax__c": v.total_tax,
             "SCMC__Export_Status__c": "Exported" if v.exported_as else "New",
             "SCMFFA__Accounting_Company__c": ref(company_ref(v.company)) if v.company else None,

@@ -139,7 +139,7 @@ def voucher(*lines: dict[str, Any], total: float | None = None, **overrides: Any
         "SCMC__Invoice_Number__c": "GLX-INV-1001",
         "SCMC__Invoice_Date__c": "2026-11-20",
         "SCMC__Due_Date__c": "2026-12-20",
-        "SCMC__Voucher_Total__c": total if total is not None else sum(line["SCMC__Amount__c"] for line in lines),
+        "SCMC__Invoice_Total__c": total if total is not None else sum(line["SCMC__Amount__c"] for line in lines),
         "SCMFFA__Accounting_Company__c": None,
         "SCMFFA__Accounting_Currency__c": None,
         "SCMFFA__Period__c": None,

@@ -50,24 +50,24 @@ class RecordingOrg:
         return ApiUsage(0, None, None)
 
 
-NAMES = {"SCMC__Voucher_Total__c": "SCMC__Invoice_Total__c", "SCMC__Item__c": "SCMC__Item_Master__c"}
+NAMES = {"SCMC__Total_Amount__c": "SCMC__Org_Total__c", "SCMC__Item__c": "SCMC__Item_Master__c"}
 
 
 def test_queries_go_out_in_the_orgs_names_and_records_come_back_in_the_connectors() -> None:
-    raw = RecordingOrg([{"Id": "a4E1", "SCMC__Invoice_Total__c": 110.0,
+    raw = RecordingOrg([{"Id": "a4E1", "SCMC__Org_Total__c": 110.0,
                          "SCMC__Lines__r": {"records": [{"SCMC__Item_Master__r": {"Name": "WID-100"}}]}}])  # fmt: skip
     org = renamed(raw, NAMES)
     lines = Select("SCMC__Lines__r", ("SCMC__Item__r.Name",))
-    select = Select("SCMC__AP_Voucher__c", ("Id", "SCMC__Voucher_Total__c"), where=eq("SCMC__Voucher_Total__c", 1),
+    select = Select("SCMC__AP_Voucher__c", ("Id", "SCMC__Total_Amount__c"), where=eq("SCMC__Total_Amount__c", 1),
                     children=(lines,))  # fmt: skip
 
     (record,) = list(org.query(select))
 
     assert raw.soql == [
-        "SELECT Id, SCMC__Invoice_Total__c, (SELECT SCMC__Item_Master__r.Name FROM SCMC__Lines__r) "
-        "FROM SCMC__AP_Voucher__c WHERE SCMC__Invoice_Total__c = 1"
+        "SELECT Id, SCMC__Org_Total__c, (SELECT SCMC__Item_Master__r.Name FROM SCMC__Lines__r) "
+        "FROM SCMC__AP_Voucher__c WHERE SCMC__Org_Total__c = 1"
     ]
-    assert record == {"Id": "a4E1", "SCMC__Voucher_Total__c": 110.0,
+    assert record == {"Id": "a4E1", "SCMC__Total_Amount__c": 110.0,
                       "SCMC__Lines__r": {"records": [{"SCMC__Item__r": {"Name": "WID-100"}}]}}  # fmt: skip
 
 
@@ -87,4 +87,4 @@ def test_no_override_leaves_the_org_as_it_is_and_bad_names_are_refused() -> None
     assert renamed(raw, {}) is raw
     assert ConnectorSettings.model_validate({"general": {"field_names": NAMES}}).general.field_names == NAMES
     with pytest.raises(ValidationError, match="is not a field API name"):
-        ConnectorSettings.model_validate({"general": {"field_names": {"SCMC__Voucher_Total__c": "Total; DROP"}}})
+        ConnectorSettings.model_validate({"general": {"field_names": {"SCMC__Total_Amount__c": "Total; DROP"}}})

@@ -28,7 +28,7 @@ def test_the_replaced_names_are_confirmed_and_the_subquery_relationships_unverif
     assert credit is not None and credit.field("SCMC__Invoice_Number__c") is not None
     assert str(credit.fields["SCMC__Invoice_Number__c"].source).startswith("OIM DD 2023.1")
     unverified = unverified_names(schema)
-    assert "SCMC__AP_Voucher_Lines__r" in unverified and "SCMC__Voucher_Total__c" in unverified
+    assert "SCMC__AP_Voucher_Lines__r" in unverified and "SCMC__Unit_Cost__c" in unverified
     counts = evidence_counts(schema)
     assert counts["SCMC child relationship unverified"] == 5
     assert counts["SCMC field confirmed"] > 0 and counts["SCMFFA field confirmed"] > 0

@@ -73,7 +73,7 @@ HEADER_FIELDS = (
     "SCMC__Invoice_Number__c",
     "SCMC__Invoice_Date__c",
     "SCMC__Due_Date__c",
-    "SCMC__Voucher_Total__c",
+    "SCMC__Invoice_Total__c",
     "SCMFFA__Accounting_Company__c",
     "SCMFFA__Accounting_Currency__c",
     "SCMFFA__Period__c",
@@ -267,7 +267,7 @@ def _check_total(
     voucher: Mapping[str, Any], *, lines_total: Decimal, settings: PayableInvoiceSettings, label: str, dp: int
 ) -> None:
     """The payable invoice must book what OIM vouchered, to the cent."""
-    voucher_total = to_decimal(voucher.get("SCMC__Voucher_Total__c"))
+    voucher_total = to_decimal(voucher.get("SCMC__Invoice_Total__c"))
     if not settings.check_voucher_total or voucher_total is None:
         return
     if lines_total != round_money(voucher_total, dp):
