@@ -53,6 +53,10 @@ class DocumentFlow(ABC):
             )
         return condition & eq(self.back_link_field, None)
 
+    def setting_fields(self, settings: ConnectorSettings) -> tuple[str, ...]:
+        """Header fields the flow's settings name (e.g. the org's own total field)."""
+        return ()
+
     @abstractmethod
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
         """The flow's own criteria for "all eligible" runs, beyond the export status gate."""
@@ -62,7 +66,13 @@ class DocumentFlow(ABC):
         line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, *LINE_LEVELS))))
         header_fields = tuple(
             dict.fromkeys(
-                (*self.header_fields, *source_paths(rules, "header"), EXPORT_STATUS_FIELD, LAST_MODIFIED_FIELD)
+                (
+                    *self.header_fields,
+                    *self.setting_fields(settings),
+                    *source_paths(rules, "header"),
+                    EXPORT_STATUS_FIELD,
+                    LAST_MODIFIED_FIELD,
+                )
             )
         )
         lines = Select(self.lines_relationship, line_fields, order_by=("Id",))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
-from oim_connector.mapping.money import round_money, to_decimal
+from oim_connector.mapping.money import as_number, to_decimal
 from oim_connector.mapping.payables import (
     SITE_CURRENCY,
     SUPPLIER_SITE_FIELDS,
@@ -38,6 +38,7 @@ from oim_connector.mapping.rules import (
     map_guarded,
     parse_date,
 )
+from oim_connector.mapping.totals import total_difference
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableInvoiceSettings
 
@@ -179,7 +180,10 @@ def _map(
         )
 
     lines = map_all(voucher_lines, map_line)
-    mapped = mapped_documents(
+    rounding = _rounding_line(voucher, lines, ref=ref, settings=settings, label=label, dp=dp)
+    if rounding is not None:
+        lines = [*lines, rounding]
+    return mapped_documents(
         source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
         source_name=name,
         sobject=HEADER_OBJECT,
@@ -190,9 +194,6 @@ def _map(
         name_hint=label,
         lock_key=account,
     )
-    _check_total(voucher, lines_total=sum((d.total for d in mapped.documents), Decimal(0)), settings=settings,
-                 label=label, dp=dp)  # fmt: skip
-    return mapped
 
 
 def voucher_company_and_currency(
@@ -263,15 +264,41 @@ def _company_name(ref: ReferenceData, company_id: str) -> str:
     return company.name if company else company_id
 
 
-def _check_total(
-    voucher: Mapping[str, Any], *, lines_total: Decimal, settings: PayableInvoiceSettings, label: str, dp: int
-) -> None:
-    """The payable invoice must book what OIM vouchered, to the cent."""
-    voucher_total = to_decimal(voucher.get("SCMC__Invoice_Total__c"))
-    if not settings.check_voucher_total or voucher_total is None:
-        return
-    if lines_total != round_money(voucher_total, dp):
+ROUNDING_DESCRIPTION = "Rounding to OIM's Invoice Total"
+TOTAL_FIELD = "SCMC__Invoice_Total__c"  # OIM DD 2023.1 AP_Voucher__c: Invoice Total (Summary)
+
+
+def _rounding_line(
+    voucher: Mapping[str, Any],
+    lines: Sequence[TargetLine],
+    *,
+    ref: ReferenceData,
+    settings: PayableInvoiceSettings,
+    label: str,
+    dp: int,
+) -> TargetLine | None:
+    """The payable invoice must book what OIM vouchered, to the cent (connector-spec §6; issue 15)."""
+    if not settings.check_voucher_total:
+        return None
+    booked = sum((line.amount for line in lines), Decimal(0))
+    difference = total_difference(voucher.get(TOTAL_FIELD), booked, dp=dp, line_count=len(lines), label=label,
+                                  total_label="Invoice Total", rounding_gla=settings.rounding_gla)  # fmt: skip
+    if difference == 0:
+        return None
+    gla = ref.gla_by_reporting_code.get(settings.rounding_gla or "")
+    if gla is None:
         raise MappingError(
-            f"The lines of {label} add up to {lines_total} but its Voucher Total is {voucher_total:.{dp}f}: "
-            "correct the lines or the total in OIM"
+            f"The rounding GLA '{settings.rounding_gla}' of the payable invoice settings does not exist in "
+            "Accounting: correct the setting"
         )
+    return TargetLine(
+        sobject=TARGET.expense_line_object,
+        external_id=f"{external_id(str(voucher['Id']))}:ROUNDING",
+        parent_field=TARGET.parent_field,
+        fields={
+            "c2g__GeneralLedgerAccount__c": gla,
+            "c2g__NetValue__c": as_number(difference),
+            "c2g__LineDescription__c": ROUNDING_DESCRIPTION,
+        },
+        amount=difference,
+    )

@@ -75,6 +75,12 @@ class SalesInvoiceSettings(FlowSettings):
     tax_source: Literal["header_total", "line_sum"] = "header_total"
     # [I] Quantity sent for non-item lines (Freight, Discount...): their own, or always 1.
     non_item_quantity: Literal["line", "one"] = "line"
+    # [I] OIM's invoice total, compared with the sales invoice's to the cent. OIM's help names it only by
+    # label ("Total Invoice After Rebate Discount"), so the org's API name is set here; unset, no comparison.
+    header_total_field: FieldApiName | None = None
+    # [I] With a GLA (reporting code) here, a difference the lines' rounding explains is booked on it as a
+    # rounding line; without, the invoice is refused.
+    rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
 
 
 class SalesCreditNoteSettings(FlowSettings):
@@ -103,8 +109,11 @@ class PayableLineSettings(FlowSettings):
 
 class PayableInvoiceSettings(PayableLineSettings):
     validate_while_matching: bool = False
-    # [I] Refuse a voucher whose lines do not add up to its Voucher Total (to the cent).
+    # [I] Refuse a voucher whose lines do not add up to its Invoice Total (SCMC__Invoice_Total__c), to the cent.
     check_voucher_total: bool = True
+    # [I] With a GLA (reporting code) here, a difference that the lines' rounding explains is booked on it
+    # as an expense line, so the payable invoice equals OIM's total to the cent; without, it is refused.
+    rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
     # [I] When the connector posts a payable invoice, fill its AP voucher's Accounting Date with the
     # posting date (OIM's data dictionary: "the date that the payable invoice ... is posted").
     fill_accounting_date: bool = True
