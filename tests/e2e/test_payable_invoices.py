@@ -45,7 +45,7 @@ def _total(sample: Sample, pin_id: str) -> Decimal:
 
 
 def _voucher_total(sample: Sample, key: str) -> Decimal:
-    return Decimal(str(sample.get("SCMC__AP_Voucher__c", sample.ids[key])["SCMC__Voucher_Total__c"])).quantize(
+    return Decimal(str(sample.get("SCMC__AP_Voucher__c", sample.ids[key])["SCMC__Invoice_Total__c"])).quantize(
         Decimal("0.01")
     )
 

@@ -28,7 +28,9 @@ from oim_connector.org.soql import Condition, Select, all_of, eq, gt, is_in
 log = logging.getLogger(__name__)
 
 IDS_PER_QUERY = 300  # keeps a GET query well inside the 16 KB URI limit
-MAX_ERROR_LENGTH = 32000
+# An OIM Export Error holds 255 characters: Text(255) on Credit Invoice (OIM DD 2023.3), a TextArea on perpetual
+# records (OIM DD 2024.1), unpublished elsewhere. The whole message stays in the run's results.
+MAX_ERROR_LENGTH = 255
 
 
 @dataclass

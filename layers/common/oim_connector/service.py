@@ -21,6 +21,7 @@ from oim_connector.model.report import EarlierParts, RunReport, carry, whole_run
 from oim_connector.model.requests import RunRequest, TriggerKind
 from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
+from oim_connector.org.renamed import renamed
 from oim_connector.settings_store import SettingsStore
 
 MAX_CONTINUATIONS = 10_000
@@ -59,7 +60,7 @@ class ConnectorService:
     ) -> RunReport:
         settings = self.services.settings.load()
         ctx = RunContext(
-            org=self.services.org(),
+            org=renamed(self.services.org(), settings.general.field_names),
             settings=settings,
             today=self.services.clock().date(),
             batch_size=self.services.batch_size,

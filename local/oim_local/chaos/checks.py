@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.flows.base import DocumentFlow
+from oim_connector.mapping.rules import IN_PROCESS_VALUES
 from oim_connector.model.documents import (
     EXPORT_ERROR_FIELD,
     EXPORT_STATUS_FIELD,
@@ -58,7 +59,7 @@ def check_flow(
             verdict.lost += 1
             verdict.problems.append(f"{entry.reference_id} ({source_id}) is gone from the org")
             continue
-        if record.get(EXPORT_STATUS_FIELD) == "Export in Process":
+        if record.get(EXPORT_STATUS_FIELD) in IN_PROCESS_VALUES:
             verdict.stuck += 1
             verdict.problems.append(f"{entry.reference_id} is still 'Export in Process'")
         if entry.outcome == "created":

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from oim_connector.mapping.rules import in_process_value
 from oim_connector.model.documents import EXPORT_STATUS_FIELD
 
 from oim_local.datagen.manifest import Manifest, ManifestEntry, read_manifest
@@ -71,6 +72,6 @@ def _plant_stale_claims(
             store.connection.execute(
                 f"UPDATE {quote(entry.sobject)} SET {quote(EXPORT_STATUS_FIELD)} = ?, "  # noqa: S608 - schema names
                 f"{quote('LastModifiedDate')} = ? WHERE {quote('Id')} = ?",
-                ("Export in Process", stamp, ids[entry.reference_id]),
+                (in_process_value(entry.sobject), stamp, ids[entry.reference_id]),
             )
     return tuple(ids[e.reference_id] for e in chosen)

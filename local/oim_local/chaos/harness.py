@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from oim_connector.flows.registry import document_flow, implemented_flows
+from oim_connector.mapping.rules import IN_PROCESS_VALUES
 from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, JournalSettings
@@ -97,7 +98,7 @@ def _untouched(data: ChaosData, flow: str, endpoint: object) -> tuple[int, str |
                                         where=is_in("Id", ids[:300]))))  # fmt: skip
     untouched = [r for r in records if not r.get(flow_obj.back_link_field)]
     new = [r for r in untouched if r.get(EXPORT_STATUS_FIELD) in (None, "New")]
-    claimed = [r for r in untouched if r.get(EXPORT_STATUS_FIELD) == "Export in Process"
+    claimed = [r for r in untouched if r.get(EXPORT_STATUS_FIELD) in IN_PROCESS_VALUES
                and str(r["Id"]) not in data.stale_claims]  # fmt: skip
     problem = f"{len(claimed)} untouched records were left 'Export in Process'" if claimed else None
     return len(new), problem

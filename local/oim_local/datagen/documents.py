@@ -25,6 +25,7 @@ from oim_local.datagen.reference import (
     company_ref,
     currency_ref,
     item_product,
+    location_ref,
     period_ref,
 )
 from oim_local.datagen.tree import Record, record, ref
@@ -393,8 +394,7 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
             "SCMC__Invoice_Number__c": v.invoice_number,
             "SCMC__Invoice_Date__c": v.invoice_date,
             "SCMC__Due_Date__c": due(v.invoice_date),
-            "SCMC__Currency__c": ref("Cm" + v.iso),
-            "SCMC__Voucher_Total__c": v.total,
+            "SCMC__Invoice_Total__c": v.total,
             "SCMC__Total_Tax__c": v.total_tax,
             "SCMC__Export_Status__c": "Exported" if v.exported_as else "New",
             "SCMFFA__Accounting_Company__c": ref(company_ref(v.company)) if v.company else None,
@@ -412,7 +412,8 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
                 "SCMC__AP_Voucher__c": ref(rid),
                 "SCMC__Line_Type__c": line.line_type,
                 "SCMC__Purchase_Order_Line_Item__c": ref(line.po_line.reference_id) if line.po_line else None,
-                "SCMC__Item__c": ref(line.item_ref) if line.item_ref else None,
+                # SCMC__Item__c is a formula (the PO line's Item Master); accounting lines name their item here.
+                "SCMC__Accounting_Item__c": ref(line.item) if line.item and not _on_item_po_line(line) else None,
                 "SCMC__Quantity__c": line.quantity,
                 "SCMC__Unit_Cost__c": line.unit_cost,
                 "SCMC__Amount__c": line.amount,
@@ -428,6 +429,10 @@ def voucher_records(v: Voucher) -> Iterator[Record]:
                 ),
             },
         )
+
+
+def _on_item_po_line(line: VoucherLine) -> bool:
+    return line.po_line is not None and line.po_line.line_type == "Item"
 
 
 def _posted_payable_invoice(v: Voucher) -> Iterator[Record]:
@@ -481,10 +486,11 @@ def _posted_payable_invoice(v: Voucher) -> Iterator[Record]:
 @dataclass(frozen=True)
 class LineCredit:
     voucher_line: str  # referenceId of the AP voucher line credited
-    quantity: float
+    quantity: (
+        float | None
+    )  # "Quantity Vouchered" (SCMC__Quantity__c): OIM does not always fill it; the connector needs it
     amount: float
     text: str
-    quantity_vouchered: float | None  # OIM does not always fill it; the connector needs it
 
 
 def voucher_credit_records(
@@ -502,9 +508,8 @@ def voucher_credit_records(
         reference_id,
         {
             "SCMC__AP_Voucher__c": ref(voucher),
-            "SCMC__Credit_Number__c": credit_number,
+            "SCMC__Invoice_Number__c": credit_number,
             "SCMC__Credit_Date__c": credit_date,
-            "SCMC__Due_Date__c": due(credit_date),
             "SCMC__Total_Tax__c": total_tax,
             "SCMC__Export_Status__c": "New",
             "SCMFFA__Period__c": ref(period) if period else None,
@@ -518,7 +523,6 @@ def voucher_credit_records(
                 "SCMC__AP_Voucher_Credit__c": ref(reference_id),
                 "SCMC__AP_Voucher_Line__c": ref(line.voucher_line),
                 "SCMC__Quantity__c": line.quantity,
-                "SCMC__Quantity_Vouchered__c": line.quantity_vouchered,
                 "SCMC__Amount__c": line.amount,
                 "SCMC__Description__c": line.text,
             },
@@ -534,7 +538,6 @@ class FinancialRecord:
     amount: float  # signed ICP value: positive is a debit
     element: str = "Material"
     quantity: float | None = None
-    icp: str | None = None  # the ICP this value belongs to, when not the record's own
 
 
 @dataclass(frozen=True)
@@ -571,7 +574,7 @@ def perpetual_record_records(p: PerpetualRecord) -> Iterator[Record]:
         {
             "SCMC__Inventory_Transactions__c": p.transaction,
             "SCMC__Transaction_Date__c": p.transaction_date,
-            "SCMC__ICP__c": ref(p.icp),
+            "SCMC__Inventory_Location__c": ref(location_ref(p.icp)),
             "SCMC__Item__c": ref(p.item) if p.item else None,
             "SCMC__Purchase_Order__c": ref(p.purchase_order) if p.purchase_order else None,
             "SCMC__Purchase_Order_Line_Item__c": ref(p.po_line) if p.po_line else None,
@@ -599,7 +602,6 @@ def perpetual_record_records(p: PerpetualRecord) -> Iterator[Record]:
                 "SCMC__Quantity__c": fin.quantity,
                 "SCMC__Trade_Currency__c": ref("Cm" + p.icp_iso),
                 "SCMC__Elements_of_Costs__c": fin.element,
-                "SCMC__ICP__c": ref(fin.icp or p.icp),
                 "SCMC__Export_Status__c": "New",
                 "SCMFFA__General_Ledger_Account__c": ref(gla) if gla else None,
             },

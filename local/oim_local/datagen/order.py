@@ -28,6 +28,8 @@ LOAD_ORDER: tuple[str, ...] = (
     "SCMC__Line_Type_Product_Mapping__c",
     "SCMC__GL_Account__c",
     "SCMC__ICP__c",
+    "SCMC__Warehouse__c",
+    "SCMC__Inventory_Location__c",
     "SCMC__Reason_Code__c",
     "SCMC__PO_Payment_Terms__c",
     "Account",

@@ -175,6 +175,16 @@ def company_ref(company: str) -> str:
     return "CompanyUS" if company == COMPANY_US else "CompanyUK"
 
 
+def warehouse_ref(icp: str) -> str:
+    """The referenceId of the one warehouse of an ICP (``IcpDallas`` -> ``WhDallas``)."""
+    return "Wh" + icp.removeprefix("Icp")
+
+
+def location_ref(icp: str) -> str:
+    """The referenceId of the one inventory location of an ICP's warehouse (``IcpDallas`` -> ``LocDallas``)."""
+    return "Loc" + icp.removeprefix("Icp")
+
+
 def _record_types() -> Iterator[Record]:
     for line_type in INVOICE_LINE_TYPES:
         developer_name = line_type.replace(" ", "_")
@@ -385,6 +395,13 @@ def _oim_setup() -> Iterator[Record]:
                 "SCMC__Currency__c": ref(currency),
                 "SCMFFA__Accounting_Company__c": ref(company_ref(company)),
             },
+        )
+        # ICP <- warehouse <- inventory location: the only published path from a perpetual record to its ICP.
+        yield record("SCMC__Warehouse__c", warehouse_ref(rid), {"Name": name, "SCMC__ICP__c": ref(rid)})
+        yield record(
+            "SCMC__Inventory_Location__c",
+            location_ref(rid),
+            {"Name": "A1", "SCMC__Warehouse__c": ref(warehouse_ref(rid)), "SCMC__Level1__c": "A1"},
         )
     reasons = (
         ("RcSamples", "Samples to customers", "GlaMiscExpense"),

@@ -595,8 +595,8 @@ def voucher_credit_cases() -> Iterator[Case]:
         "ApvExported",
         "GLX-CR-2001",
         [
-            d.LineCredit("ApvExportedL1", 2, 25.0, "2 widgets returned", quantity_vouchered=10),
-            d.LineCredit("ApvExportedL2", 1, 20.0, "Consumables price correction", quantity_vouchered=1),
+            d.LineCredit("ApvExportedL1", 2, 25.0, "2 widgets returned"),
+            d.LineCredit("ApvExportedL2", 1, 20.0, "Consumables price correction"),
         ],
         "credit of a product line and an expense line of an exported voucher",
         "created",
@@ -605,7 +605,7 @@ def voucher_credit_cases() -> Iterator[Case]:
         "ApvcPinInProgress",
         "ApvPinInProgress",
         "INI-CR-3001",
-        [d.LineCredit("ApvPinInProgressL1", 1, 52.0, "1 widget returned", quantity_vouchered=4)],
+        [d.LineCredit("ApvPinInProgressL1", 1, 52.0, "1 widget returned")],
         "the voucher's payable invoice is In Progress",
         "failed",
         "the payable invoice of AP voucher INI-5400 is not posted (status In Progress): post it first",
@@ -614,7 +614,7 @@ def voucher_credit_cases() -> Iterator[Case]:
         "ApvcNoQtyVouchered",
         "ApvExported",
         "GLX-CR-2002",
-        [d.LineCredit("ApvExportedL1", 1, 12.5, "1 widget short-shipped", quantity_vouchered=None)],
+        [d.LineCredit("ApvExportedL1", None, 12.5, "1 widget short-shipped")],
         "a line credit without Quantity Vouchered",
         "failed",
         "line 1 has no Quantity Vouchered: fill it on the AP voucher line credit",
@@ -630,7 +630,7 @@ def _voucher_credit(
     outcome: Outcome,
     reason: str = "",
 ) -> Case:
-    locator = Locator(sobject="SCMC__AP_Voucher_Credit__c", field="SCMC__Credit_Number__c", value=number)
+    locator = Locator(sobject="SCMC__AP_Voucher_Credit__c", field="SCMC__Invoice_Number__c", value=number)
     records = d.voucher_credit_records(
         rid, voucher=voucher, credit_number=number, credit_date="2026-03-05", lines=lines
     )
@@ -724,7 +724,7 @@ def journal_cases() -> Iterator[Case]:
             "ItprTransfer",
             "Item Transfer Outbound",
             "2026-04-07",
-            [F("Transfer", 300.0, quantity=24, icp="IcpReno"), F("Inventory", -300.0, quantity=24)],
+            [F("Transfer", 300.0, quantity=24), F("Inventory", -300.0, quantity=24)],
             item="ItemWidgetA",
         ),
         "transfer Dallas -> Reno: In Transit debit / Inventory credit",

@@ -378,15 +378,15 @@ def _voucher_credit(n: int, rng: random.Random, kind: str | None) -> Iterator[Ca
     credits = []
     for k, line in enumerate(base_lines, start=1):
         quantity = rng.randint(1, int(line.quantity))
-        vouchered = None if kind == "no quantity vouchered" and k == 1 else line.quantity
+        vouchered = None if kind == "no quantity vouchered" and k == 1 else quantity
         amount = (
             d.money(quantity * line.unit_cost) if line.is_product_line else d.money(line.amount * rng.uniform(0.1, 1))
         )
-        credits.append(d.LineCredit(f"{base.reference_id}L{k}", quantity, amount, f"{key}/{k} credit", vouchered))
+        credits.append(d.LineCredit(f"{base.reference_id}L{k}", vouchered, amount, f"{key}/{k} credit"))
     records = d.voucher_credit_records(
         rid, voucher=base.reference_id, credit_number=key, credit_date=d.due(base.invoice_date, 10), lines=credits
     )
-    locator = Locator(sobject="SCMC__AP_Voucher_Credit__c", field="SCMC__Credit_Number__c", value=key)
+    locator = Locator(sobject="SCMC__AP_Voucher_Credit__c", field="SCMC__Invoice_Number__c", value=key)
     case = "credit of a product line and an expense line"
     yield list(records), _entry("payable-credit-notes", "SCMC__AP_Voucher_Credit__c", rid, locator, kind, case)
 

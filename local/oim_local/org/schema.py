@@ -60,6 +60,10 @@ class FieldDef(BaseModel):
     format: str | None = None
     conf: Confidence | None = None
     description: str | None = None
+    # Evidence for an OIM (SCMC__/SCMFFA__) name: the published data dictionary or code that shows it, or
+    # "unverified" (an admin can map such a name to the org's own in the field mapping settings).
+    source: str | None = None
+    child_source: str | None = None  # the same for the child relationship name, when subqueries use it
     system: bool = False
 
     @property
@@ -86,6 +90,7 @@ class ObjectDef(BaseModel):
     label: str
     key_prefix: str = Field(min_length=3, max_length=3)
     conf: Confidence = "C"
+    source: str | None = None
     fields: dict[str, FieldDef]
     _indexes: tuple[dict[str, FieldDef], dict[str, FieldDef]] | None = PrivateAttr(default=None)
 
@@ -175,7 +180,12 @@ def parse_schema(raw: dict[str, object]) -> Schema:
             fs.setdefault("conf", conf)
             fields[field_name] = FieldDef(name=field_name, **fs)
         objects[obj_name] = ObjectDef(
-            name=obj_name, label=spec["label"], key_prefix=spec["key_prefix"], conf=conf, fields=fields
+            name=obj_name,
+            label=spec["label"],
+            key_prefix=spec["key_prefix"],
+            conf=conf,
+            source=spec.get("source"),
+            fields=fields,
         )
     return Schema(objects=objects)
 

@@ -82,7 +82,6 @@ def financial_record(
         "SCMC__GL_Account__c": category,
         "SCMC__ICP_Value_Amount__c": value,
         "SCMC__ICP_Currency__r": {"Name": currency},
-        "SCMC__ICP__r": None,
         "SCMC__Elements_of_Costs__c": elements,
         "SCMC__Quantity__c": 1,
         "SCMFFA__General_Ledger_Account__c": gla,
@@ -104,8 +103,7 @@ def perpetual_record(*records: dict[str, Any], **overrides: Any) -> dict[str, An
         "SCMFFA__Journal_Type__c": None,
         "SCMFFA__Accounting_Company__c": COMPANY_US,
         "SCMFFA__Accounting_Currency__c": USD,
-        "SCMC__ICP__r": {"Name": "Dallas", "SCMFFA__Accounting_Company__c": COMPANY_US,
-                         "SCMC__Currency__r": {"Name": "USD"}},
+        "SCMC__Inventory_Location__r": icp_location("Dallas", COMPANY_US, "USD"),
         "SCMC__Purchase_Order__r": None,
         "SCMC__Trade_Currency__r": {"Name": "USD"},
         "SCMC__Invoicing__r": None,
@@ -122,3 +120,9 @@ def perpetual_record(*records: dict[str, Any], **overrides: Any) -> dict[str, An
     }  # fmt: skip
     record.update(overrides)
     return record
+
+
+def icp_location(name: str, company: str | None, iso: str | None) -> dict[str, Any]:
+    """A perpetual record's inventory location, its warehouse and that warehouse's ICP, as SOQL returns them."""
+    icp = {"Name": name, "SCMFFA__Accounting_Company__c": company, "SCMC__Currency__r": {"Name": iso} if iso else None}
+    return {"SCMC__Warehouse__r": {"SCMC__ICP__r": icp}}

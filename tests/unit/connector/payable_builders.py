@@ -69,6 +69,9 @@ def voucher_line(
     own_gla: str | None = None,
 ) -> dict[str, Any]:
     po_line: dict[str, Any] | None = None
+    item_id = "a3C000000000001AAA"
+    item_record = {"Name": "WID-100", "SCMC__Product_Group__r": _group("Widgets", product, product_gla)}
+    on_po_line = po_line_type == "Item"
     if po_line_type is not None:
         po_line = {
             "Name": f"POL-{line_id[-7:-3]}",
@@ -81,16 +84,17 @@ def voucher_line(
             else None,
             "SCMC__Purchase_Order__c": (order or {}).get("Id", PO_US),
             "SCMC__Purchase_Order__r": order or purchase_order(),
+            "SCMC__Item_Master__c": item_id if item and on_po_line else None,
+            "SCMC__Item_Master__r": item_record if item and on_po_line else None,
         }
     return {
         "attributes": {"type": "SCMC__AP_Voucher_Line__c"},
         "Id": line_id,
         "Name": f"APVL-{line_id[-7:-3]}",
         "SCMC__Line_Type__c": line_type,
-        "SCMC__Item__c": "a3C000000000001AAA" if item else None,
-        "SCMC__Item__r": {"Name": "WID-100", "SCMC__Product_Group__r": _group("Widgets", product, product_gla)}
-        if item
-        else None,
+        # An item line's item is its PO line's Item Master; any other line's is its Accounting Item.
+        "SCMC__Accounting_Item__c": item_id if item and not on_po_line else None,
+        "SCMC__Accounting_Item__r": item_record if item and not on_po_line else None,
         "SCMC__Purchase_Order_Line_Item__c": "a3N" + line_id[3:] if po_line else None,
         "SCMC__Purchase_Order_Line_Item__r": po_line,
         "SCMC__Quantity__c": quantity,
@@ -116,8 +120,9 @@ def tax_line(line_id: str, amount: float, *, product_line: bool = True) -> dict[
                         unit_cost=amount)  # fmt: skip
 
 
-def _site(account: str | None = VENDOR, ap_control: str | None = AP_CONTROL) -> dict[str, Any]:
+def _site(account: str | None = VENDOR, ap_control: str | None = AP_CONTROL, iso: str = "USD") -> dict[str, Any]:
     return {"Name": "Globex Components - Springfield", "SCMC__Account__c": account,
+            "SCMC__Currency__r": {"Name": iso},
             "SCMC__Account__r": {"Name": "Globex Components", "c2g__CODAAccountsPayableControl__c": ap_control}
             if account else None}  # fmt: skip
 
@@ -134,8 +139,7 @@ def voucher(*lines: dict[str, Any], total: float | None = None, **overrides: Any
         "SCMC__Invoice_Number__c": "GLX-INV-1001",
         "SCMC__Invoice_Date__c": "2026-11-20",
         "SCMC__Due_Date__c": "2026-12-20",
-        "SCMC__Currency__r": {"Name": "USD"},
-        "SCMC__Voucher_Total__c": total if total is not None else sum(line["SCMC__Amount__c"] for line in lines),
+        "SCMC__Invoice_Total__c": total if total is not None else sum(line["SCMC__Amount__c"] for line in lines),
         "SCMFFA__Accounting_Company__c": None,
         "SCMFFA__Accounting_Currency__c": None,
         "SCMFFA__Period__c": None,
@@ -151,14 +155,13 @@ def site(**kwargs: Any) -> dict[str, Any]:
     return _site(**kwargs)
 
 
-def line_credit(line_id: str, of: dict[str, Any], *, quantity: float = 1, amount: float = 10.0,
-                quantity_vouchered: float | None = 1) -> dict[str, Any]:  # fmt: skip
+def line_credit(line_id: str, of: dict[str, Any], *, quantity: float | None = 1,
+                amount: float = 10.0) -> dict[str, Any]:  # fmt: skip
     return {
         "attributes": {"type": "SCMC__AP_Voucher_Line_Credit__c"},
         "Id": line_id,
         "Name": f"APVLC-{line_id[-7:-3]}",
         "SCMC__Quantity__c": quantity,
-        "SCMC__Quantity_Vouchered__c": quantity_vouchered,
         "SCMC__Amount__c": amount,
         "SCMC__Description__c": f"credit {line_id[-7:-3]}",
         "SCMC__AP_Voucher_Line__r": of,
@@ -174,16 +177,14 @@ def credit(*lines: dict[str, Any], pin_status: str = "Complete", voucher_status:
         "CreatedDate": "2026-11-22T10:00:00.000+0000",
         "SCMC__Export_Status__c": "New",
         "SCMFFA__Payable_Credit_Note__c": None,
-        "SCMC__Credit_Number__c": "GLX-CR-2001",
+        "SCMC__Invoice_Number__c": "GLX-CR-2001",
         "SCMC__Credit_Date__c": "2026-11-22",
-        "SCMC__Due_Date__c": "2026-12-22",
         "SCMFFA__Period__c": None,
         "SCMC__AP_Voucher__c": VOUCHER,
         "SCMC__AP_Voucher__r": {
             "Name": "APV-000001",
             "SCMC__Invoice_Number__c": "GLX-INV-1001",
             "SCMC__Export_Status__c": voucher_status,
-            "SCMC__Currency__r": {"Name": "USD"},
             "SCMFFA__Payable_Invoice__c": PIN,
             "SCMFFA__Payable_Invoice__r": {"Name": "PIN000001", "c2g__InvoiceStatus__c": pin_status,
                                            "c2g__OwnerCompany__c": b.COMPANY_US, "c2g__InvoiceCurrency__c": b.USD},

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.journals import map_journal
 from oim_connector.model.documents import Mapped, TargetDocument
 from oim_connector.model.settings import GeneralSettings, JournalSettings
+from pydantic import ValidationError
 
 from tests.unit.connector import journal_builders as b
 
@@ -167,8 +169,7 @@ def foreign() -> dict[str, Any]:
         b.financial_record(3, "Inventory", 33.34, currency="EUR"),
         b.financial_record(4, "Miscellaneous", -100, currency="EUR"),
         SCMFFA__Accounting_Company__c=b.COMPANY_UK, SCMFFA__Accounting_Currency__c=b.GBP,
-        SCMC__ICP__r={"Name": "Rotterdam", "SCMFFA__Accounting_Company__c": b.COMPANY_UK,
-                      "SCMC__Currency__r": {"Name": "EUR"}},
+        SCMC__Inventory_Location__r=b.icp_location("Rotterdam", b.COMPANY_UK, "EUR"),
     )  # fmt: skip
 
 
@@ -244,20 +245,18 @@ def test_company_and_currency_come_from_the_icp_or_the_purchase_order_in_the_set
 
 
 def test_the_journal_type_comes_from_the_perpetual_record_else_the_setting() -> None:
-    typed = run(receipt(SCMFFA__Journal_Type__c="Inventory Journal")).documents[0]
-    default = run(receipt(), settings=JournalSettings(default_journal_type="Inventory Journal")).documents[0]
+    typed = run(receipt(SCMFFA__Journal_Type__c="reversing journal")).documents[0]
+    default = run(receipt(), settings=JournalSettings(default_journal_type="Reversing Journal")).documents[0]
 
-    assert typed.fields["c2g__Type__c"] == default.fields["c2g__Type__c"] == "Inventory Journal"
+    assert typed.fields["c2g__Type__c"] == default.fields["c2g__Type__c"] == "Reversing Journal"
 
 
-def test_a_financial_record_of_an_icp_in_another_company_is_refused() -> None:
-    record = receipt()
-    record["SCMC__Financial_Records__r"]["records"][0]["SCMC__ICP__r"] = {
-        "Name": "Leeds Warehouse", "SCMFFA__Accounting_Company__c": b.COMPANY_UK}  # fmt: skip
+def test_a_journal_type_accounting_does_not_have_is_refused_on_the_record_and_in_the_settings() -> None:
+    (error,) = run(receipt(SCMFFA__Journal_Type__c="Inventory Journal")).errors
 
-    (error,) = run(record).errors
-
-    assert "ITFR-0000001 belongs to Leeds Warehouse, which is not in company 'Acme Industries US'" in error
+    assert "has Journal Type 'Inventory Journal', which Accounting does not have (its journal types: Manual " in error
+    with pytest.raises(ValidationError, match="Manual Journal"):
+        JournalSettings(default_journal_type="Inventory Journal")  # type: ignore[arg-type]
 
 
 def test_summarising_sums_lines_of_the_same_gla_and_keeps_every_back_link() -> None:

@@ -28,7 +28,7 @@ def partial_credit(**overrides: Any) -> dict[str, Any]:
     widget = pb.voucher_line("a4F000000000001AAA", quantity=10, unit_cost=12.5)
     consumables = pb.category_line("a4F000000000002AAA", unit_cost=60.0)
     return pb.credit(
-        pb.line_credit("a4H000000000001AAA", widget, quantity=2, amount=25.0, quantity_vouchered=10),
+        pb.line_credit("a4H000000000001AAA", widget, quantity=2, amount=25.0),
         pb.line_credit("a4H000000000002AAA", consumables, quantity=1, amount=20.0),
         **overrides,
     )
@@ -45,7 +45,8 @@ def test_credit_of_a_posted_invoice_becomes_a_credit_note_in_the_invoices_compan
     assert fields["c2g__OwnerCompany__c"] == b.COMPANY_US and fields["c2g__CreditNoteCurrency__c"] == b.USD
     assert fields["c2g__Account__c"] == pb.VENDOR
     assert fields["c2g__AccountCreditNoteNumber__c"] == "GLX-CR-2001"
-    assert (fields["c2g__CreditNoteDate__c"], fields["c2g__DueDate__c"]) == ("2026-11-22", "2026-12-22")
+    # An AP voucher credit has no due date in OIM: the credit note is due on its date.
+    assert (fields["c2g__CreditNoteDate__c"], fields["c2g__DueDate__c"]) == ("2026-11-22", "2026-11-22")
     assert fields["c2g__PurchaseInvoice__c"] == pb.PIN
     assert fields["SCMFFA__AP_Voucher_Credit__c"] == pb.CREDIT
     assert fields["c2g__Period__c"].endswith("P11")
@@ -78,7 +79,7 @@ def test_unposted_or_unexported_invoices_and_missing_quantity_vouchered_are_refu
 
     in_progress = run(pb.credit(pb.line_credit("a4H000000000001AAA", widget), pin_status="In Progress"))
     not_exported = run(pb.credit(pb.line_credit("a4H000000000001AAA", widget), voucher_status="New"))
-    no_quantity = run(pb.credit(pb.line_credit("a4H000000000004AAA", widget, quantity_vouchered=None)))
+    no_quantity = run(pb.credit(pb.line_credit("a4H000000000004AAA", widget, quantity=None)))
 
     assert in_progress.errors == (
         "The payable invoice PIN000001 of AP voucher APV-000001 (GLX-INV-1001) is not posted (status In Progress): "
@@ -103,12 +104,13 @@ def test_the_period_copied_from_the_voucher_is_used_and_refused_when_closed() ->
 
 
 def test_credit_note_number_falls_back_to_the_credit_name_unless_required() -> None:
-    without_number = partial_credit(SCMC__Credit_Number__c=None)
+    without_number = partial_credit(SCMC__Invoice_Number__c=None)
 
     assert run(without_number).documents[0].fields["c2g__AccountCreditNoteNumber__c"] == "APVC-000001"
     required = run(without_number, settings=PayableCreditNoteSettings(vendor_credit_note_number="credit_number"))
     assert required.errors == (
-        "AP voucher credit APVC-000001 has no Credit Number: enter the vendor's credit note number on it",
+        "AP voucher credit APVC-000001 has no Supplier Invoice Number: enter the vendor's credit note number on the "
+        "AP voucher credit",
     )
 
 

@@ -215,10 +215,32 @@ def test_lines_that_do_not_add_up_to_the_voucher_total_are_refused_unless_the_ch
     voucher = pb.voucher(pb.voucher_line("a4F000000000001AAA", quantity=2, unit_cost=10.0), total=25.0)
 
     assert run(voucher).errors == (
-        "The lines of AP voucher APV-000001 add up to 20.00 but its Voucher Total is 25.00: correct the lines or the "
-        "total in OIM",
+        "AP voucher APV-000001 would be booked at 20.00 but OIM's Invoice Total is 25.00 (a difference of 5.00): "
+        "correct the document in OIM, or name a rounding GLA in the flow's settings to book the rounding",
     )
+    # a rounding GLA books rounding only: five of twenty is more than one line's rounding
+    assert "more than rounding of 1 line(s) explains" in run(voucher, settings=ROUNDING).errors[0]
     assert run(voucher, settings=PayableInvoiceSettings(check_voucher_total=False)).ok
+
+
+ROUNDING = PayableInvoiceSettings(rounding_gla="7900")
+
+
+def test_three_thirds_are_booked_at_oims_total_with_a_rounding_line_on_the_named_gla() -> None:
+    # three lines of 1 x 33.333333 round to 99.99; OIM's Invoice Total says 100.00
+    thirds = [pb.voucher_line(f"a4F00000000000{n}AAA", unit_cost=33.333333, amount=33.33) for n in (1, 2, 3)]
+    voucher = pb.voucher(*thirds, total=100.00)
+    ref = dataclasses.replace(pb.reference(), gla_by_reporting_code={"7900": pb.GLA_MISC})
+
+    refused = run(voucher, ref=ref)
+    (document,) = run(voucher, settings=ROUNDING, ref=ref).documents
+
+    assert "would be booked at 99.99 but OIM's Invoice Total is 100.00 (a difference of 0.01)" in refused.errors[0]
+    assert document.total == Decimal("100.00")
+    rounding = document.lines[-1]
+    assert (rounding.sobject, rounding.amount) == (EXPENSE_LINE, Decimal("0.01"))
+    assert rounding.fields["c2g__GeneralLedgerAccount__c"] == pb.GLA_MISC
+    assert rounding.fields["c2g__LineDescription__c"] == "Rounding to OIM's Invoice Total"
 
 
 def test_a_line_amount_that_is_not_quantity_times_unit_cost_keeps_the_amount_to_the_cent() -> None:
@@ -237,6 +259,8 @@ def test_vendor_invoice_number_is_cut_to_25_characters_and_required() -> None:
     missing = run(pb.voucher(line, SCMC__Invoice_Number__c=None))
 
     assert long_number.fields["c2g__AccountInvoiceNumber__c"] == "X" * 25
+    # the full number is kept on the document, in its description
+    assert long_number.fields["c2g__InvoiceDescription__c"].endswith("Vendor Invoice Number: " + "X" * 30)
     assert "has no Supplier Invoice Number: enter the vendor's invoice number" in missing.errors[0]
 
 

@@ -57,7 +57,7 @@ def test_partial_credit_becomes_a_credit_note_against_the_original_sales_invoice
     assert line.fields["SCMFFA__Item_Name__c"] == "WIDGET-1"
     assert line.fields["SCMFFA__Credit_Invoice_Line__c"] == LINE_1
     assert line.fields["SCMFFA__OIM_Invoice_Line__c"] == "a4B000000000001AAA"
-    assert line.fields["c2g__DeriveTaxRate1FromCode__c"] is False
+    assert line.fields["c2g__DeriveTaxRateFromCode__c"] is False
     assert line.fields["c2g__Dimension1__c"] == cb.SIN_LINE_DIM1  # as booked on the sales invoice line
     assert [(s.sobject, s.field) for s in line.source_links] == [
         ("SCMC__Credit_Invoice_Line__c", "SCMFFA__Sales_Credit_Note_Line_Item__c")
@@ -128,7 +128,7 @@ def test_oim_tax_arrives_as_one_summarised_tax_line_equal_to_the_credit_invoices
     assert tax.external_id == f"SCN:{cb.CREDIT_ID}:TAX"
     assert tax.fields["c2g__Product__c"] == b.PRODUCT_TAX
     assert tax.fields["c2g__UnitPrice__c"] == 16.5
-    assert tax.fields["c2g__CalculateTaxValue1FromRate__c"] is False
+    assert tax.fields["c2g__CalculateTaxValueFromRate__c"] is False
     assert document.total == Decimal("216.50")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -138,8 +139,11 @@ def test_already_exported_or_linked_invoices_are_skipped_not_refused() -> None:
     linked = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMFFA__Sales_Invoice__c="a2A000000000001AAA",
                            SCMFFA__Sales_Invoice__r={"Name": "SIN000007"}))  # fmt: skip
     in_process = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMC__Export_Status__c="Export in Process"))
+    # "Export in Progress" is the value the Invoicing picklist publishes (connector help, Invoicing Fields)
+    in_progress = run(b.invoice(b.item_line("a4B000000000001AAA"), SCMC__Export_Status__c="Export in Progress"))
 
     assert linked.skip_reason == "Already linked to sales invoice SIN000007"
+    assert in_progress.skip_reason == "Export Status is 'Export in Progress'"
     assert in_process.skip_reason == "Export Status 'Export in Process'" or "Export in Process" in str(
         in_process.skip_reason
     )
@@ -186,3 +190,39 @@ def test_an_admin_mapping_overrides_a_default_and_adds_a_field() -> None:
 
     assert fields["c2g__CustomerReference__c"] == "Globex"
     assert fields["c2g__InvoiceDescription__c"] == "Exported from OIM"
+
+
+def _thirds() -> dict[str, Any]:
+    # Three OIM lines of 1 x 33.333333 (33.33 each once rounded) and tax 10.00: OIM's own total is 110.00.
+    lines = [b.item_line(f"a4B00000000000{n}AAA", price=33.333333) for n in (1, 2, 3)]
+    return b.invoice(*lines, SCMC__Total_Tax__c=10.0, SCMC__Total_Invoice__c=110.0)
+
+
+TOTAL = SalesInvoiceSettings(header_total_field="SCMC__Total_Invoice__c")
+
+
+def test_an_invoice_whose_booked_total_differs_from_oims_is_refused_naming_both_totals() -> None:
+    assert run(_thirds(), settings=TOTAL, ref=_tax_ref()).errors == (
+        "Invoice INV-000001 would be booked at 109.99 but OIM's SCMC__Total_Invoice__c is 110.00 (a difference of "
+        "0.01): correct the document in OIM, or name a rounding GLA in the flow's settings to book the rounding",
+    )
+    # no total field set (its API name is unpublished): no comparison, as before
+    assert run(_thirds(), settings=SalesInvoiceSettings(), ref=_tax_ref()).ok
+
+
+def test_with_a_rounding_gla_the_invoice_equals_oims_total_to_the_cent() -> None:
+    settings = TOTAL.model_copy(update={"rounding_gla": "7900"})
+
+    (document,) = run(_thirds(), settings=settings, ref=_tax_ref()).documents
+
+    assert document.total == Decimal("110.00")
+    rounding = document.lines[-1]
+    assert rounding.amount == Decimal("0.01")
+    assert rounding.fields["c2g__GeneralLedgerAccount__c"] == "a1G000000000079AAA"
+    assert rounding.fields["c2g__LineDescription__c"] == "Rounding to OIM's invoice total"
+    assert rounding.fields["c2g__DeriveTaxRate1FromCode__c"] is False
+
+
+def _tax_ref() -> Any:
+    ref = b.reference()
+    return dataclasses.replace(ref, gla_by_reporting_code={**ref.gla_by_reporting_code, "7900": "a1G000000000079AAA"})

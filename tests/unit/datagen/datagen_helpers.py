@@ -55,7 +55,7 @@ def voucher_total_mismatches(plan: Path) -> list[str]:
     return [
         ref_id(v)
         for v in data["SCMC__AP_Voucher__c"]
-        if abs(_num(v["SCMC__Voucher_Total__c"]) - line_sums[ref_id(v)]) > 0.005
+        if abs(_num(v["SCMC__Invoice_Total__c"]) - line_sums[ref_id(v)]) > 0.005
     ]
 
 

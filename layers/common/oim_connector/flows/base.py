@@ -11,7 +11,7 @@ from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
     IN_FLIGHT_OR_DONE,
-    IN_PROCESS,
+    IN_PROCESS_VALUES,
     LAST_MODIFIED_FIELD,
     effective_rules,
     source_paths,
@@ -20,7 +20,7 @@ from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
-from oim_connector.org.soql import Condition, Select, all_of, compare, eq, not_in
+from oim_connector.org.soql import Condition, Select, all_of, compare, eq, is_in, not_in
 
 
 class DocumentFlow(ABC):
@@ -49,9 +49,13 @@ class DocumentFlow(ABC):
         if stale_before is not None:
             # A claim nobody touched since stale_before belongs to a process that died.
             condition = condition | (
-                eq(EXPORT_STATUS_FIELD, IN_PROCESS) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
+                is_in(EXPORT_STATUS_FIELD, IN_PROCESS_VALUES) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
             )
         return condition & eq(self.back_link_field, None)
+
+    def setting_fields(self, settings: ConnectorSettings) -> tuple[str, ...]:
+        """Header fields the flow's settings name (e.g. the org's own total field)."""
+        return ()
 
     @abstractmethod
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
@@ -62,7 +66,13 @@ class DocumentFlow(ABC):
         line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, *LINE_LEVELS))))
         header_fields = tuple(
             dict.fromkeys(
-                (*self.header_fields, *source_paths(rules, "header"), EXPORT_STATUS_FIELD, LAST_MODIFIED_FIELD)
+                (
+                    *self.header_fields,
+                    *self.setting_fields(settings),
+                    *source_paths(rules, "header"),
+                    EXPORT_STATUS_FIELD,
+                    LAST_MODIFIED_FIELD,
+                )
             )
         )
         lines = Select(self.lines_relationship, line_fields, order_by=("Id",))

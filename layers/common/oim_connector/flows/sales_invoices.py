@@ -27,6 +27,10 @@ class SalesInvoiceFlow(DocumentFlow):
     back_link_field = rules_module.BACK_LINK_FIELD
     document_label = "sales invoice"
 
+    def setting_fields(self, settings: ConnectorSettings) -> tuple[str, ...]:
+        total = settings.sales_invoices.header_total_field
+        return (total,) if total else ()
+
     def eligibility_condition(self, settings: ConnectorSettings) -> Condition | None:
         shipped = eq("SCMC__Shipping__r.SCMC__Status__c", rules_module.SHIPMENT_COMPLETE) | eq(
             "SCMC__Sales_Order__r.SCMC__Drop_Ship__c", True

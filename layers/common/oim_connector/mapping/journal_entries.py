@@ -19,6 +19,11 @@ from oim_connector.mapping.reference import AccountingCurrency, Company, Referen
 from oim_connector.mapping.rules import MappingError, get_path, map_all
 from oim_connector.model.settings import JournalSettings, RelatedGlaSource
 
+# A perpetual record's ICP is a text formula (OIM DD 2024.1: Inventory_Location__r.Warehouse__r.ICP__r.Name), not
+# a lookup: the ICP record is reached through the inventory location (OIM DD 2025.3 SCMC__Inventory_Location__c:
+# Warehouse__c lookup) and its warehouse (OIM help "Warehouse Fields": ICP lookup).
+ICP = "SCMC__Inventory_Location__r.SCMC__Warehouse__r.SCMC__ICP__r."
+
 GROUP = "SCMC__Item__r.SCMC__Product_Group__r."
 PO_LINE = "SCMC__Purchase_Order_Line_Item__r."
 
@@ -90,7 +95,6 @@ def _entry(
     amount = to_decimal(record.get("SCMC__ICP_Value_Amount__c"))
     if amount is None:
         raise MappingError(f"Financial record {name} has no ICP Value Amount: correct the record in OIM")
-    _check_icp_company(itpr, record, name, company)
     value = convert(amount, _record_currency_iso(itpr, record) or currency.iso_code, currency, company=company,
                     day=day, ref=ref, record_label=f"Financial record {name}")  # fmt: skip
     own = record.get("SCMFFA__General_Ledger_Account__c")
@@ -102,25 +106,8 @@ def _entry(
                  record=record)  # fmt: skip
 
 
-def _check_icp_company(itpr: Mapping[str, Any], record: Mapping[str, Any], name: str, company: Company) -> None:
-    """A transfer between ICPs of two companies would book one company's stock in the other's books."""
-    icp_company = get_path(record, "SCMC__ICP__r.SCMFFA__Accounting_Company__c")
-    if icp_company and icp_company != company.id:
-        other = get_path(record, "SCMC__ICP__r.Name") or "its ICP"
-        owner = company.name
-        raise MappingError(
-            f"Financial record {name} belongs to {other}, which is not in company '{owner}' like "
-            f"{itpr.get('Name')}: transfers between companies are not booked by the connector; book them in "
-            "Accounting as an intercompany journal"
-        )
-
-
 def _record_currency_iso(itpr: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
-    value = (
-        get_path(record, "SCMC__ICP_Currency__r.Name")
-        or get_path(record, "SCMC__ICP__r.SCMC__Currency__r.Name")
-        or get_path(itpr, "SCMC__ICP__r.SCMC__Currency__r.Name")
-    )
+    value = get_path(record, "SCMC__ICP_Currency__r.Name") or get_path(itpr, ICP + "SCMC__Currency__r.Name")
     return str(value) if value else None
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from oim_connector.mapping.journal_balance import check_balanced, debits, rounded, split_balanced, summarise
-from oim_connector.mapping.journal_entries import GROUP, Entry, transaction_entries
+from oim_connector.mapping.journal_entries import GROUP, ICP, Entry, transaction_entries
 from oim_connector.mapping.money import as_number
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
@@ -36,7 +36,7 @@ from oim_connector.model.documents import (
     TargetDocument,
     TargetLine,
 )
-from oim_connector.model.settings import FieldRule, GeneralSettings, JournalSettings
+from oim_connector.model.settings import FieldRule, GeneralSettings, JournalSettings, JournalType
 
 PREFIX = "JNL"
 SOURCE_OBJECT = "SCMC__Inventory_Transaction_Perpetual_Record__c"
@@ -63,9 +63,9 @@ HEADER_FIELDS = (
     "SCMFFA__Journal_Type__c",
     "SCMFFA__Accounting_Company__c",
     "SCMFFA__Accounting_Currency__c",
-    "SCMC__ICP__r.Name",
-    "SCMC__ICP__r.SCMFFA__Accounting_Company__c",
-    "SCMC__ICP__r.SCMC__Currency__r.Name",
+    ICP + "Name",
+    ICP + "SCMFFA__Accounting_Company__c",
+    ICP + "SCMC__Currency__r.Name",
     "SCMC__Purchase_Order__r.SCMFFA__Accounting_Company__c",
     "SCMC__Purchase_Order__r.SCMFFA__Accounting_Currency__c",
     "SCMC__Purchase_Order__r.SCMC__Currency__r.Name",
@@ -90,9 +90,6 @@ LINE_FIELDS = (
     "SCMC__GL_Account__c",
     "SCMC__ICP_Value_Amount__c",
     "SCMC__ICP_Currency__r.Name",
-    "SCMC__ICP__r.Name",
-    "SCMC__ICP__r.SCMFFA__Accounting_Company__c",
-    "SCMC__ICP__r.SCMC__Currency__r.Name",
     "SCMC__Elements_of_Costs__c",
     "SCMC__Quantity__c",
     "SCMFFA__General_Ledger_Account__c",
@@ -180,7 +177,7 @@ def _map(
         "currency": cc.currency.id,
         "journal_date": journal_date.isoformat(),
         "period": period.id,
-        "journal_type": itpr.get("SCMFFA__Journal_Type__c") or settings.default_journal_type,
+        "journal_type": _journal_type(itpr, settings, label),
         "description": f"{kind} {name}",
     }
     header_fields = apply_rules(rules, "header", itpr, derived_header)
@@ -202,7 +199,7 @@ def _company_and_currency_sources(
     itpr: Mapping[str, Any], settings: JournalSettings, ref: ReferenceData
 ) -> tuple[str | None, str | None, str | None]:
     """The perpetual record's own company and currency (as OIM fills them) first, then the settings' order."""
-    company_paths = {"icp": "SCMC__ICP__r.SCMFFA__Accounting_Company__c",
+    company_paths = {"icp": ICP + "SCMFFA__Accounting_Company__c",
                      "purchase_order": "SCMC__Purchase_Order__r.SCMFFA__Accounting_Company__c"}  # fmt: skip
     company_id = itpr.get("SCMFFA__Accounting_Company__c") or next(
         (get_path(itpr, company_paths[s]) for s in settings.company_sources if get_path(itpr, company_paths[s])), None
@@ -210,11 +207,26 @@ def _company_and_currency_sources(
     currency_id = itpr.get("SCMFFA__Accounting_Currency__c") or get_path(
         itpr, "SCMC__Purchase_Order__r.SCMFFA__Accounting_Currency__c"
     )
-    iso_paths = {"trade": "SCMC__Trade_Currency__r.Name", "icp": "SCMC__ICP__r.SCMC__Currency__r.Name"}
+    iso_paths = {"trade": "SCMC__Trade_Currency__r.Name", "icp": ICP + "SCMC__Currency__r.Name"}
     candidates = [str(v) for s in settings.currency_sources if (v := get_path(itpr, iso_paths[s]))]
     # The first candidate the company keeps accounts in; else the first, so the refusal names it.
     iso = next((c for c in candidates if company_id and ref.currency_for(str(company_id), c)), None)
     return company_id, currency_id, iso or (candidates[0] if candidates else None)
+
+
+def _journal_type(itpr: Mapping[str, Any], settings: JournalSettings, label: str) -> str:
+    """The perpetual record's Journal Type, else the setting's; only a type Accounting's picklist has."""
+    kind = itpr.get("SCMFFA__Journal_Type__c")
+    if not kind:
+        return settings.default_journal_type
+    published: tuple[str, ...] = get_args(JournalType)
+    match = next((t for t in published if t.lower() == str(kind).strip().lower()), None)
+    if match is None:
+        raise MappingError(
+            f"{label} has Journal Type '{kind}', which Accounting does not have (its journal types: "
+            f"{', '.join(published)}): correct the Journal Type in OIM"
+        )
+    return match
 
 
 def _journal_date(itpr: Mapping[str, Any], settings: JournalSettings) -> dt.date | None:

@@ -17,6 +17,7 @@ from typing import Any
 from oim_connector.mapping.assemble import mapped_documents
 from oim_connector.mapping.money import to_decimal
 from oim_connector.mapping.payables import (
+    SITE_CURRENCY,
     SUPPLIER_SITE_FIELDS,
     VOUCHER_LINE_FIELDS,
     PayableTarget,
@@ -48,7 +49,6 @@ HEADER_OBJECT = "c2g__codaPurchaseCreditNote__c"
 BACK_LINK_FIELD = "SCMFFA__Payable_Credit_Note__c"
 EXPORTED = "Exported"
 POSTED = "Complete"
-VENDOR_CREDIT_NOTE_NUMBER_LENGTH = 25
 
 TARGET = PayableTarget(
     prefix=PREFIX,
@@ -61,6 +61,10 @@ TARGET = PayableTarget(
 )
 
 _VOUCHER = "SCMC__AP_Voucher__r."
+# OIM DD 2023.1 SCMC__AP_Voucher_Credit__c: the vendor's number is "Supplier Invoice Number", Text(25).
+CREDIT_NUMBER_FIELD = "SCMC__Invoice_Number__c"
+# OIM DD 2023.3 SCMC__AP_Voucher_Line_Credit__c: "Quantity Vouchered" is SCMC__Quantity__c, Number(18,4).
+QUANTITY_VOUCHERED_FIELD = "SCMC__Quantity__c"
 _PIN = _VOUCHER + "SCMFFA__Payable_Invoice__r."
 VOUCHER_LINE = "SCMC__AP_Voucher_Line__r"
 
@@ -71,15 +75,13 @@ HEADER_FIELDS = (
     "SCMC__Export_Status__c",
     "SCMFFA__Payable_Credit_Note__c",
     "SCMFFA__Payable_Credit_Note__r.Name",
-    "SCMC__Credit_Number__c",
+    CREDIT_NUMBER_FIELD,
     "SCMC__Credit_Date__c",
-    "SCMC__Due_Date__c",
     "SCMFFA__Period__c",
     "SCMC__AP_Voucher__c",
     _VOUCHER + "Name",
     _VOUCHER + "SCMC__Invoice_Number__c",
     _VOUCHER + "SCMC__Export_Status__c",
-    _VOUCHER + "SCMC__Currency__r.Name",
     _VOUCHER + "SCMFFA__Payable_Invoice__c",
     _PIN + "Name",
     _PIN + "c2g__InvoiceStatus__c",
@@ -90,8 +92,7 @@ HEADER_FIELDS = (
 LINE_FIELDS = (
     "Id",
     "Name",
-    "SCMC__Quantity__c",
-    "SCMC__Quantity_Vouchered__c",
+    QUANTITY_VOUCHERED_FIELD,
     "SCMC__Amount__c",
     "SCMC__Description__c",
     *(f"{VOUCHER_LINE}.{f}" for f in VOUCHER_LINE_FIELDS),
@@ -123,7 +124,7 @@ def eligibility_errors(credit: Mapping[str, Any]) -> list[str]:
                 f"(status {status or 'unknown'}): post it in Accounting before exporting {label}"
             )
     for line in children(credit, LINES_RELATIONSHIP):
-        if line.get("SCMC__Quantity_Vouchered__c") is None:
+        if line.get(QUANTITY_VOUCHERED_FIELD) is None:
             errors.append(
                 f"Line credit {line.get('Name') or line['Id']} of {label} has no Quantity Vouchered: fill it on the "
                 "AP voucher line credit"
@@ -166,7 +167,7 @@ def _map(
         ref,
         company_id=get_path(credit, _PIN + "c2g__OwnerCompany__c"),
         currency_id=get_path(credit, _PIN + "c2g__InvoiceCurrency__c"),
-        currency_iso=get_path(credit, _VOUCHER + "SCMC__Currency__r.Name"),
+        currency_iso=get_path(credit, f"{_VOUCHER}SCMC__Supplier_Site__r.{SITE_CURRENCY}"),
         default_company=general.default_company,
         record_label=label,
     )
@@ -181,7 +182,8 @@ def _map(
         "account": account,
         "vendor_credit_note_number": _credit_note_number(credit, settings, label),
         "document_date": credit_date.isoformat(),
-        "due_date": (parse_date(credit.get("SCMC__Due_Date__c")) or credit_date).isoformat(),
+        # An AP voucher credit has no due date (OIM DD 2023.1): the credit note is due when dated.
+        "due_date": credit_date.isoformat(),
         "period": period.id,
         "payable_invoice": get_path(credit, _VOUCHER + "SCMFFA__Payable_Invoice__c"),
     }
@@ -214,7 +216,9 @@ def _map(
 
 
 def _credit_note_number(credit: Mapping[str, Any], settings: PayableCreditNoteSettings, label: str) -> str:
-    number = credit.get("SCMC__Credit_Number__c")
+    number = credit.get(CREDIT_NUMBER_FIELD)
     if not number and settings.vendor_credit_note_number == "credit_number":
-        raise MappingError(f"{label} has no Credit Number: enter the vendor's credit note number on it")
-    return str(number or credit.get("Name") or credit["Id"])[:VENDOR_CREDIT_NOTE_NUMBER_LENGTH]
+        raise MappingError(
+            f"{label} has no Supplier Invoice Number: enter the vendor's credit note number on the AP voucher credit"
+        )
+    return str(number or credit.get("Name") or credit["Id"])

@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
-from oim_connector.mapping.money import round_money, to_decimal
+from oim_connector.mapping.money import as_number, to_decimal
 from oim_connector.mapping.payables import (
+    SITE_CURRENCY,
     SUPPLIER_SITE_FIELDS,
     VOUCHER_LINE_FIELDS,
     PayableTarget,
@@ -37,6 +38,7 @@ from oim_connector.mapping.rules import (
     map_guarded,
     parse_date,
 )
+from oim_connector.mapping.totals import total_difference
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, PayableInvoiceSettings
 
@@ -47,7 +49,6 @@ LINES_RELATIONSHIP = "SCMC__AP_Voucher_Lines__r"
 HEADER_OBJECT = "c2g__codaPurchaseInvoice__c"
 BACK_LINK_FIELD = "SCMFFA__Payable_Invoice__c"
 MATCHED = "Matched"
-VENDOR_INVOICE_NUMBER_LENGTH = 25
 
 TARGET = PayableTarget(
     prefix=PREFIX,
@@ -60,6 +61,7 @@ TARGET = PayableTarget(
 )
 
 _PO = "SCMC__Purchase_Order_Line_Item__r.SCMC__Purchase_Order__"
+_SITE_CURRENCY = f"SCMC__Supplier_Site__r.{SITE_CURRENCY}"
 
 HEADER_FIELDS = (
     "Id",
@@ -72,8 +74,7 @@ HEADER_FIELDS = (
     "SCMC__Invoice_Number__c",
     "SCMC__Invoice_Date__c",
     "SCMC__Due_Date__c",
-    "SCMC__Currency__r.Name",
-    "SCMC__Voucher_Total__c",
+    "SCMC__Invoice_Total__c",
     "SCMFFA__Accounting_Company__c",
     "SCMFFA__Accounting_Currency__c",
     "SCMFFA__Period__c",
@@ -161,7 +162,7 @@ def _map(
         "company": cc.company.id,
         "currency": cc.currency.id,
         "account": account,
-        "vendor_invoice_number": str(invoice_number)[:VENDOR_INVOICE_NUMBER_LENGTH],
+        "vendor_invoice_number": str(invoice_number),
         "document_date": invoice_date.isoformat(),
         "due_date": (parse_date(voucher.get("SCMC__Due_Date__c")) or invoice_date).isoformat(),
         "period": period.id,
@@ -179,7 +180,10 @@ def _map(
         )
 
     lines = map_all(voucher_lines, map_line)
-    mapped = mapped_documents(
+    rounding = _rounding_line(voucher, lines, ref=ref, settings=settings, label=label, dp=dp)
+    if rounding is not None:
+        lines = [*lines, rounding]
+    return mapped_documents(
         source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
         source_name=name,
         sobject=HEADER_OBJECT,
@@ -190,9 +194,6 @@ def _map(
         name_hint=label,
         lock_key=account,
     )
-    _check_total(voucher, lines_total=sum((d.total for d in mapped.documents), Decimal(0)), settings=settings,
-                 label=label, dp=dp)  # fmt: skip
-    return mapped
 
 
 def voucher_company_and_currency(
@@ -203,7 +204,9 @@ def voucher_company_and_currency(
     label: str,
 ) -> CompanyAndCurrency:
     """The one company and currency of the purchase orders behind the lines (connector-spec §3.1, fact 3);
-    without any PO, the voucher's own Accounting Company, else the default company."""
+    without any PO, the voucher's own Accounting Company, else the default company. An AP voucher has no
+    currency field (OIM DD 2023.1 SCMC__AP_Voucher__c), so the ISO code comes from its purchase orders, else
+    from its supplier site (OIM DD 2023.3 SCMC__Supplier_Site__c.SCMC__Currency__c)."""
     orders: dict[str, Mapping[str, Any]] = {}
     for line in voucher_lines:
         po_id = get_path(line, _PO + "c")
@@ -214,7 +217,7 @@ def voucher_company_and_currency(
             ref,
             company_id=voucher.get("SCMFFA__Accounting_Company__c"),
             currency_id=voucher.get("SCMFFA__Accounting_Currency__c"),
-            currency_iso=get_path(voucher, "SCMC__Currency__r.Name"),
+            currency_iso=get_path(voucher, _SITE_CURRENCY),
             default_company=general.default_company,
             record_label=label,
         )
@@ -250,7 +253,7 @@ def voucher_company_and_currency(
         ref,
         company_id=next(iter(companies)),
         currency_id=order.get("SCMFFA__Accounting_Currency__c"),
-        currency_iso=get_path(order, "SCMC__Currency__r.Name") or get_path(voucher, "SCMC__Currency__r.Name"),
+        currency_iso=get_path(order, "SCMC__Currency__r.Name") or get_path(voucher, _SITE_CURRENCY),
         default_company=None,
         record_label=label,
     )
@@ -261,15 +264,41 @@ def _company_name(ref: ReferenceData, company_id: str) -> str:
     return company.name if company else company_id
 
 
-def _check_total(
-    voucher: Mapping[str, Any], *, lines_total: Decimal, settings: PayableInvoiceSettings, label: str, dp: int
-) -> None:
-    """The payable invoice must book what OIM vouchered, to the cent."""
-    voucher_total = to_decimal(voucher.get("SCMC__Voucher_Total__c"))
-    if not settings.check_voucher_total or voucher_total is None:
-        return
-    if lines_total != round_money(voucher_total, dp):
+ROUNDING_DESCRIPTION = "Rounding to OIM's Invoice Total"
+TOTAL_FIELD = "SCMC__Invoice_Total__c"  # OIM DD 2023.1 AP_Voucher__c: Invoice Total (Summary)
+
+
+def _rounding_line(
+    voucher: Mapping[str, Any],
+    lines: Sequence[TargetLine],
+    *,
+    ref: ReferenceData,
+    settings: PayableInvoiceSettings,
+    label: str,
+    dp: int,
+) -> TargetLine | None:
+    """The payable invoice must book what OIM vouchered, to the cent (connector-spec §6; issue 15)."""
+    if not settings.check_voucher_total:
+        return None
+    booked = sum((line.amount for line in lines), Decimal(0))
+    difference = total_difference(voucher.get(TOTAL_FIELD), booked, dp=dp, line_count=len(lines), label=label,
+                                  total_label="Invoice Total", rounding_gla=settings.rounding_gla)  # fmt: skip
+    if difference == 0:
+        return None
+    gla = ref.gla_by_reporting_code.get(settings.rounding_gla or "")
+    if gla is None:
         raise MappingError(
-            f"The lines of {label} add up to {lines_total} but its Voucher Total is {voucher_total:.{dp}f}: "
-            "correct the lines or the total in OIM"
+            f"The rounding GLA '{settings.rounding_gla}' of the payable invoice settings does not exist in "
+            "Accounting: correct the setting"
         )
+    return TargetLine(
+        sobject=TARGET.expense_line_object,
+        external_id=f"{external_id(str(voucher['Id']))}:ROUNDING",
+        parent_field=TARGET.parent_field,
+        fields={
+            "c2g__GeneralLedgerAccount__c": gla,
+            "c2g__NetValue__c": as_number(difference),
+            "c2g__LineDescription__c": ROUNDING_DESCRIPTION,
+        },
+        amount=difference,
+    )

@@ -26,8 +26,22 @@ CATEGORY_PO_LINE = "Category"
 DESCRIPTION_PO_LINE = "Description"
 MAX_DESCRIPTION = 255
 
-_GROUP = "SCMC__Item__r.SCMC__Product_Group__r."
 _PO_LINE = "SCMC__Purchase_Order_Line_Item__r."
+# An AP voucher line's SCMC__Item__c is a text formula (PO line -> Item Master -> Name, OIM DD 2023.3
+# AP_Voucher_Line__c), not a lookup: the item record is the PO line's Item Master, or the Accounting Item of an
+# accounting line (same data dictionary). ``with_item`` puts the one that applies under ITEM.
+_PO_ITEM = _PO_LINE + "SCMC__Item_Master__"
+_ACCOUNTING_ITEM = "SCMC__Accounting_Item__"
+ITEM = "__item"
+_GROUP = ITEM + ".SCMC__Product_Group__r."
+_ITEM_PATHS = (
+    "Name",
+    "SCMC__Product_Group__r.Name",
+    "SCMC__Product_Group__r.SCMFFA__Product__c",
+    "SCMC__Product_Group__r.SCMFFA__Product__r.Name",
+    "SCMC__Product_Group__r.SCMFFA__Product__r.c2g__CODAPurchaseAnalysisAccount__c",
+    *(f"SCMC__Product_Group__r.SCMFFA__Dimension_{n}__c" for n in range(1, 5)),
+)
 _CATEGORY = _PO_LINE + "SCMC__Category__r."
 _DIMENSIONS = tuple(f"SCMFFA__Dimension_{n}__c" for n in range(1, 5))
 
@@ -36,13 +50,10 @@ VOUCHER_LINE_FIELDS = (
     "Id",
     "Name",
     "SCMC__Line_Type__c",
-    "SCMC__Item__c",
-    "SCMC__Item__r.Name",
-    _GROUP + "Name",
-    _GROUP + "SCMFFA__Product__c",
-    _GROUP + "SCMFFA__Product__r.Name",
-    _GROUP + "SCMFFA__Product__r.c2g__CODAPurchaseAnalysisAccount__c",
-    *(_GROUP + d for d in _DIMENSIONS),
+    _ACCOUNTING_ITEM + "c",
+    *(f"{_ACCOUNTING_ITEM}r.{p}" for p in _ITEM_PATHS),
+    _PO_ITEM + "c",
+    *(f"{_PO_ITEM}r.{p}" for p in _ITEM_PATHS),
     "SCMC__Purchase_Order_Line_Item__c",
     _PO_LINE + "Name",
     _PO_LINE + "SCMC__Line_Type__c",
@@ -113,9 +124,23 @@ def quantity_and_price(
     return Decimal(1), amount
 
 
+def with_item(voucher_line: Mapping[str, Any]) -> dict[str, Any]:
+    """The voucher line with its item record under ITEM: the Accounting Item, else the PO line's Item Master."""
+    for path in (_ACCOUNTING_ITEM, _PO_ITEM):
+        item_id = get_path(voucher_line, path + "c")
+        if item_id:
+            return {**voucher_line, ITEM: {**(get_path(voucher_line, path + "r") or {}), "Id": item_id}}
+    return {**voucher_line, ITEM: None}
+
+
+def _item_id(voucher_line: Mapping[str, Any]) -> str | None:
+    value = get_path(voucher_line, ITEM + ".Id")
+    return str(value) if value else None
+
+
 def is_product_line(voucher_line: Mapping[str, Any], settings: PayableLineSettings) -> bool:
     if settings.product_line_rule == "item":
-        return bool(voucher_line.get("SCMC__Item__c"))
+        return _item_id(voucher_line) is not None
     return bool(voucher_line.get("SCMFFA__Product_Line__c"))
 
 
@@ -129,7 +154,7 @@ def map_payable_line(
     line_label: str,
     dp: int,
 ) -> TargetLine:
-    voucher_line = line.voucher_line
+    voucher_line = with_item(line.voucher_line)
     product_line = is_product_line(voucher_line, settings)
     dimensions = _dimensions(voucher_line)
     derived: dict[str, Any] = {
@@ -139,7 +164,7 @@ def map_payable_line(
         "dimension_3": dimensions[2],
         "dimension_4": dimensions[3],
         "source_line": line.record["Id"],
-        "item": voucher_line.get("SCMC__Item__c"),
+        "item": _item_id(voucher_line),
     }
     if product_line:
         quantity, price = quantity_and_price(
@@ -170,7 +195,7 @@ def _description(line: SourceLine, voucher_line: Mapping[str, Any]) -> str:
     text = (
         line.description
         or voucher_line.get("SCMC__Description__c")
-        or get_path(voucher_line, "SCMC__Item__r.Name")
+        or get_path(voucher_line, ITEM + ".Name")
         or voucher_line.get("SCMC__Line_Type__c")
         or "AP voucher line"
     )
@@ -183,7 +208,7 @@ def _line_type(voucher_line: Mapping[str, Any]) -> str:
 
 def _dimensions(voucher_line: Mapping[str, Any]) -> tuple[Any, ...]:
     """The item's product group (accounting items alike), else the category of a Category PO line."""
-    if voucher_line.get("SCMC__Item__c"):
+    if _item_id(voucher_line):
         return tuple(get_path(voucher_line, _GROUP + d) for d in _DIMENSIONS)
     if get_path(voucher_line, _PO_LINE + "SCMC__Category__c"):
         return tuple(get_path(voucher_line, _CATEGORY + d) for d in _DIMENSIONS)
@@ -198,7 +223,7 @@ def product_for(
         return str(own)
     if _line_type(voucher_line) == TAX_LINE_TYPE:
         return _tax_product(ref, line_label)
-    if voucher_line.get("SCMC__Item__c"):
+    if _item_id(voucher_line):
         return _item_product(voucher_line, line_label)
     if own:
         return str(own)
@@ -219,7 +244,7 @@ def _tax_product(ref: ReferenceData, line_label: str) -> str:
 
 
 def _item_product(voucher_line: Mapping[str, Any], line_label: str) -> str:
-    item = get_path(voucher_line, "SCMC__Item__r.Name") or voucher_line.get("SCMC__Item__c")
+    item = get_path(voucher_line, ITEM + ".Name") or _item_id(voucher_line)
     group = get_path(voucher_line, _GROUP + "Name")
     if not group:
         raise MappingError(f"{line_label}: item '{item}' has no product group: set the product group on the item")
@@ -239,7 +264,7 @@ def gla_for(voucher_line: Mapping[str, Any], ref: ReferenceData, settings: Payab
         return str(own)
     if _line_type(voucher_line) == TAX_LINE_TYPE:
         return _tax_gla(ref, line_label)
-    if voucher_line.get("SCMC__Item__c"):
+    if _item_id(voucher_line):
         _item_product(voucher_line, line_label)
         gla = get_path(voucher_line, _GROUP + "SCMFFA__Product__r.c2g__CODAPurchaseAnalysisAccount__c")
         if not gla:
@@ -340,4 +365,7 @@ SUPPLIER_SITE_FIELDS = (
     "SCMC__Account__c",
     "SCMC__Account__r.Name",
     "SCMC__Account__r.c2g__CODAAccountsPayableControl__c",
+    # An AP voucher has no currency of its own (OIM DD 2023.1 SCMC__AP_Voucher__c): the site's is the fallback.
+    "SCMC__Currency__r.Name",
 )
+SITE_CURRENCY = "SCMC__Currency__r.Name"

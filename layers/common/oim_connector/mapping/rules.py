@@ -8,12 +8,26 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from oim_connector.mapping.field_limits import fit_mapped
 from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.settings import FieldRule
 
-IN_FLIGHT_OR_DONE = ("Exported", "Export in Process", "Exported as Billing Document")
 IN_PROCESS = "Export in Process"
+# OIM publishes the in-flight export status under two spellings: "Export in Progress" on the Invoicing object
+# (SCM Accounting Connector help 2023.1/2023.2 "Invoicing Fields"), "Export in Process" on Credit Invoice (SCM help
+# 2022.3 "Credit Invoice Fields"), AP Voucher (OIM DD 2023.1) and perpetual records (OIM DD 2024.1).
+IN_PROGRESS = "Export in Progress"
+IN_PROCESS_VALUES = (IN_PROCESS, IN_PROGRESS)
+IN_FLIGHT_OR_DONE = ("Exported", *IN_PROCESS_VALUES, "Exported as Billing Document")
+_IN_PROCESS_BY_OBJECT = {"scmc__invoicing__c": IN_PROGRESS}
+
+
+def in_process_value(sobject: str) -> str:
+    """The in-flight export status value the source object's picklist publishes."""
+    return _IN_PROCESS_BY_OBJECT.get(sobject.lower(), IN_PROCESS)
+
+
 LAST_MODIFIED_FIELD = "LastModifiedDate"
 
 
@@ -64,7 +78,7 @@ def skip_reason(record: Mapping[str, Any], back_link_field: str, document_label:
 
 def is_stale_claim(record: Mapping[str, Any], stale_before: dt.datetime) -> bool:
     """'Export in Process' left behind by a process that died: untouched since ``stale_before``."""
-    if record.get(EXPORT_STATUS_FIELD) != IN_PROCESS:
+    if record.get(EXPORT_STATUS_FIELD) not in IN_PROCESS_VALUES:
         return False
     modified = parse_datetime(record.get(LAST_MODIFIED_FIELD))
     return modified is not None and modified < stale_before
@@ -112,7 +126,7 @@ def map_guarded(
     if errors:
         return Mapped(source_id, name, errors=tuple(errors))
     try:
-        return build()
+        return fit_mapped(build())
     except MappingError as error:
         return Mapped(source_id, name, errors=(str(error),))
 

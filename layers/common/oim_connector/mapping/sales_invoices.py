@@ -26,7 +26,8 @@ from oim_connector.mapping.rules import (
     open_period,
     parse_date,
 )
-from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_total
+from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_switches_off, tax_total
+from oim_connector.mapping.totals import total_difference
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
 from oim_connector.model.settings import FieldRule, GeneralSettings, SalesInvoiceSettings
 
@@ -197,6 +198,9 @@ def _map(
     if total_tax != 0:
         lines.append(tax_line(sobject=LINE_OBJECT, parent_field=PARENT_FIELD, header_external_id=external_id(source_id),
                               record_label=f"Invoice {name}", total=total_tax, ref=ref))  # fmt: skip
+    rounding = _rounding_line(invoice, lines, ref=ref, settings=settings, label=f"Invoice {name}", dp=dp)
+    if rounding is not None:
+        lines.append(rounding)
 
     return mapped_documents(
         source=SourceLink(SOURCE_OBJECT, source_id, BACK_LINK_FIELD),
@@ -208,6 +212,51 @@ def _map(
         line_limit=settings.line_limit,
         name_hint=name,
         lock_key=account_id,
+    )
+
+
+ROUNDING_DESCRIPTION = "Rounding to OIM's invoice total"
+
+
+def _rounding_line(
+    invoice: Mapping[str, Any],
+    lines: Sequence[TargetLine],
+    *,
+    ref: ReferenceData,
+    settings: SalesInvoiceSettings,
+    label: str,
+    dp: int,
+) -> TargetLine | None:
+    """The sales invoice books OIM's own total to the cent, or is refused (issue 15)."""
+    if not settings.header_total_field:
+        return None
+    booked = sum((line.amount for line in lines), Decimal(0))
+    difference = total_difference(get_path(invoice, settings.header_total_field), booked, dp=dp,
+                                  line_count=len(lines), label=label, total_label=settings.header_total_field,
+                                  rounding_gla=settings.rounding_gla)  # fmt: skip
+    if difference == 0:
+        return None
+    gla = ref.gla_by_reporting_code.get(settings.rounding_gla or "")
+    if gla is None:
+        raise MappingError(
+            f"The rounding GLA '{settings.rounding_gla}' of the sales invoice settings does not exist in Accounting: "
+            "correct the setting"
+        )
+    return TargetLine(
+        sobject=LINE_OBJECT,
+        external_id=f"{external_id(str(invoice['Id']))}:ROUNDING",
+        parent_field=PARENT_FIELD,
+        fields={
+            # Accounting wants a product on every sales invoice line: the first line's, booked on the rounding GLA.
+            "c2g__Product__c": lines[0].fields.get("c2g__Product__c") if lines else None,
+            "c2g__Quantity__c": 1,
+            "c2g__UnitPrice__c": as_number(difference),
+            "c2g__DeriveUnitPriceFromProduct__c": False,
+            **tax_switches_off(LINE_OBJECT),
+            "c2g__GeneralLedgerAccount__c": gla,
+            "c2g__LineDescription__c": ROUNDING_DESCRIPTION,
+        },
+        amount=difference,
     )
 
 

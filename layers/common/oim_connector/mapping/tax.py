@@ -21,6 +21,19 @@ TAX_LINE_DESCRIPTION = "Tax calculated in OIM"
 
 TaxSource = Literal["header_total", "line_sum"]
 
+# The tax derivation switches of each line object, as Accounting publishes them (both MDAPI dumps and
+# the Accounting 2025.3 data dictionary): a sales invoice line numbers them "1", a credit note line does not.
+TAX_SWITCHES: dict[str, tuple[str, str]] = {
+    "c2g__codaInvoiceLineItem__c": ("c2g__DeriveTaxRate1FromCode__c", "c2g__CalculateTaxValue1FromRate__c"),
+    "c2g__codaCreditNoteLineItem__c": ("c2g__DeriveTaxRateFromCode__c", "c2g__CalculateTaxValueFromRate__c"),
+}
+
+
+def tax_switches_off(sobject: str) -> dict[str, bool]:
+    """The line's tax derivation switched off, so Accounting keeps OIM's tax to the cent."""
+    derive, calculate = TAX_SWITCHES[sobject]
+    return {derive: False, calculate: False}
+
 
 def tax_total(header_total: object, from_lines: Decimal, source: TaxSource, decimal_places: int) -> Decimal:
     """The OIM document's tax: its header Total Tax when asked for and present, else the lines' sum."""
@@ -55,8 +68,7 @@ def tax_line(
             "c2g__Quantity__c": 1,
             "c2g__UnitPrice__c": as_number(total),
             "c2g__DeriveUnitPriceFromProduct__c": False,
-            "c2g__DeriveTaxRate1FromCode__c": False,
-            "c2g__CalculateTaxValue1FromRate__c": False,
+            **tax_switches_off(sobject),
             "c2g__LineDescription__c": TAX_LINE_DESCRIPTION,
         },
         amount=total,

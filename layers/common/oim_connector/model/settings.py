@@ -13,6 +13,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from oim_connector.model.flows import FlowId
 
+# The values of Accounting's restricted c2g__codaJournal__c.c2g__Type__c picklist (both published MDAPI dumps of
+# the c2g package): a journal of any other type is refused by Accounting.
+JournalType = Literal[
+    "Manual Journal",
+    "Cash Matching Journal",
+    "Cancelling Journal",
+    "Income Schedule",
+    "Reversing Journal",
+    "Reconciliation Journal",
+    "Year End Journal",
+]
+
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 
 
@@ -63,6 +75,12 @@ class SalesInvoiceSettings(FlowSettings):
     tax_source: Literal["header_total", "line_sum"] = "header_total"
     # [I] Quantity sent for non-item lines (Freight, Discount...): their own, or always 1.
     non_item_quantity: Literal["line", "one"] = "line"
+    # [I] OIM's invoice total, compared with the sales invoice's to the cent. OIM's help names it only by
+    # label ("Total Invoice After Rebate Discount"), so the org's API name is set here; unset, no comparison.
+    header_total_field: FieldApiName | None = None
+    # [I] With a GLA (reporting code) here, a difference the lines' rounding explains is booked on it as a
+    # rounding line; without, the invoice is refused.
+    rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
 
 
 class SalesCreditNoteSettings(FlowSettings):
@@ -91,8 +109,11 @@ class PayableLineSettings(FlowSettings):
 
 class PayableInvoiceSettings(PayableLineSettings):
     validate_while_matching: bool = False
-    # [I] Refuse a voucher whose lines do not add up to its Voucher Total (to the cent).
+    # [I] Refuse a voucher whose lines do not add up to its Invoice Total (SCMC__Invoice_Total__c), to the cent.
     check_voucher_total: bool = True
+    # [I] With a GLA (reporting code) here, a difference that the lines' rounding explains is booked on it
+    # as an expense line, so the payable invoice equals OIM's total to the cent; without, it is refused.
+    rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
     # [I] When the connector posts a payable invoice, fill its AP voucher's Accounting Date with the
     # posting date (OIM's data dictionary: "the date that the payable invoice ... is posted").
     fill_accounting_date: bool = True
@@ -151,7 +172,7 @@ class JournalSettings(FlowSettings):
     # [I] Journal date: the first of these that is filled ("record" is the perpetual record's Journal Date).
     journal_date_sources: list[JournalDateSource] = Field(default_factory=lambda: list(_DATE_SOURCES))
     # [I] Journal type when the perpetual record has none.
-    default_journal_type: str = Field(default="Manual Journal", min_length=1, max_length=40)
+    default_journal_type: JournalType = "Manual Journal"
     # [I] Related records that give a financial record's GLA, by its GL category, before the GL Account mapping.
     related_gla_sources: dict[str, list[RelatedGlaSource]] = Field(
         default_factory=lambda: {category: list(sources) for category, sources in _RELATED_GLA_SOURCES.items()}
@@ -187,6 +208,10 @@ class GeneralSettings(_Strict):
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
     # A record left "Export in Process" longer than this (by a process that died) is processed again.
     stale_claim_minutes: int = Field(default=30, ge=1, le=10080)
+    # OIM names the connector uses that this org spells differently: connector name -> the org's name.
+    # For the names no published data dictionary shows (``unverified`` in the data model); applied to
+    # every query and write of a run, so an org's own names need no code change.
+    field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
 
 
 class ConnectorSettings(_Strict):

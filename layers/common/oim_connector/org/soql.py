@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
-_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}(\.[A-Za-z][A-Za-z0-9_]{0,79}){0,4}$")
+# Salesforce: at most five levels in a child-to-parent path ("Contact.Account.Owner.FirstName" is three).
+_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}(\.[A-Za-z][A-Za-z0-9_]{0,79}){0,5}$")
 _OPERATORS = frozenset({"=", "!=", "<", "<=", ">", ">=", "LIKE"})
 
 SoqlValue = str | int | float | Decimal | bool | dt.date | dt.datetime | None

@@ -236,3 +236,15 @@ def test_names_are_case_insensitive_in_and_canonical_out(store: OrgStore) -> Non
         "Name": "Acme",
         "Type": "Vendor",
     }
+
+
+def test_accountings_real_lengths_and_journal_types_are_enforced(store: OrgStore, books: Books) -> None:
+    # c2g__CustomerReference__c is Text(24) in Accounting, c2g__Type__c a restricted picklist without
+    # "Inventory Journal" (certinia-accounting-objects.json).
+    too_long = refused(store, "c2g__codaInvoice__c", {"c2g__CustomerReference__c": "R" * 25})
+    journal = {"c2g__OwnerCompany__c": books.company, "c2g__JournalDate__c": "2026-03-01",
+               "c2g__JournalCurrency__c": books.currency, "c2g__Type__c": "Inventory Journal"}  # fmt: skip
+    bad_type = refused(store, "c2g__codaJournal__c", journal)
+
+    assert (too_long.error_code, too_long.fields) == ("STRING_TOO_LONG", ["c2g__CustomerReference__c"])
+    assert (bad_type.error_code, bad_type.fields) == ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ["c2g__Type__c"])
