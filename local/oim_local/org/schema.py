@@ -60,6 +60,8 @@ class FieldDef(BaseModel):
     format: str | None = None
     conf: Confidence | None = None
     description: str | None = None
+    # Where the API name was checked: a published page ("source: ..."), or "unverified".
+    source: str | None = None
     system: bool = False
 
     @property
