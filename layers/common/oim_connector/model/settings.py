@@ -229,8 +229,6 @@ class AvalaraSettings(_Strict):
     company_code: str = Field(default="DEFAULT", min_length=1, max_length=25)
     # [C] "Posting Tax to Avalara Optional", default off: tax is posted before it is committed.
     posting_optional: bool = False
-    # [C] "Frequency to Post and Commit Invoice / Cr. Invoice": minutes, default 5, at most 1440.
-    commit_every_minutes: int = Field(default=5, ge=1, le=1440)
     # Where goods ship from on sales, and are received on purchases (the org address of the tax settings).
     origin: AvalaraAddress = Field(default_factory=AvalaraAddress)
     # A commit claimed by a run that died is retried after this long.
