@@ -97,6 +97,8 @@ class CommitResult(_Camel):
 class CommitReport(_Camel):
     run_id: str
     committed: int = 0
+    # Found committed by another run (only OIM's status written here).
+    already_committed: int = 0
     retry_later: int = 0
     failed: int = 0
     skipped: int = 0
@@ -106,8 +108,10 @@ class CommitReport(_Camel):
 
     def add(self, result: CommitResult) -> None:
         self.results.append(result)
-        if result.outcome in (CommitOutcome.COMMITTED, CommitOutcome.ALREADY_COMMITTED):
+        if result.outcome == CommitOutcome.COMMITTED:
             self.committed += 1
+        elif result.outcome == CommitOutcome.ALREADY_COMMITTED:
+            self.already_committed += 1
         elif result.outcome == CommitOutcome.RETRY:
             self.retry_later += 1
         elif result.outcome == CommitOutcome.FAILED:
