@@ -96,7 +96,7 @@ def test_an_invoice_is_refused_until_its_tax_is_calculated_then_exported_posted_
     refused = result_for(_record(sample, "sales-invoices", invoice_id, calculate=False), invoice_id)
     assert refused["outcome"] == "failed"
     assert refused["errors"] == [
-        "The tax of sales invoice INV-000001 has not been calculated in Avalara (tax status 'Not Calculated'): "
+        "The tax of invoice INV-000001 has not been calculated in Avalara (tax status 'Not Calculated'): "
         "press Calculate Tax on the record in OIM, or export it with the Calculate Tax option"
     ]
     invoice = sample.get("SCMC__Invoicing__c", invoice_id)

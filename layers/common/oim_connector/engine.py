@@ -25,7 +25,7 @@ from oim_connector.model.settings import AvalaraFlowSettings, ConnectorSettings
 from oim_connector.org.graph import Graph, GraphResult, pack_graphs
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Condition, Select, all_of, eq, gt, is_in
-from oim_connector.tax.calculate import calculate_tax
+from oim_connector.tax.calculate import TAX_SOURCES, calculate_tax
 from oim_connector.tax.port import TaxPort
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,9 @@ def _tax_gate(
     """A source whose tax is not calculated is refused, whatever its mapping made of it (§10)."""
     if avalara is None or mapped.skip_reason:
         return mapped
-    why = tax_errors.get(mapped.source_id) or tax_refusal(record, avalara, flow.document_label)
+    source = TAX_SOURCES.get(flow.flow)
+    label = source.label if source is not None else flow.document_label
+    why = tax_errors.get(mapped.source_id) or tax_refusal(record, avalara, label)
     if why is None:
         return mapped
     return Mapped(source_id=mapped.source_id, source_name=mapped.source_name, errors=(why,))

@@ -45,18 +45,20 @@ class TaxSource:
     line_fields: tuple[str, ...]
     read: Callable[[Mapping[str, Any]], TaxDocument]
     line_tax_field: str | None
+    label: str  # the OIM document, as its users call it
 
 
 TAX_SOURCES: dict[FlowId, TaxSource] = {
     FlowId.SALES_INVOICES: TaxSource("SCMC__Invoicing__c", "SCMC__Invoice_Line_Item__c",
                                      "SCMC__Invoice_Line_Items__r", SALES_INVOICE_HEADER, SALES_INVOICE_LINES,
-                                     sales_invoice_document, "SCMC__Tax__c"),
+                                     sales_invoice_document, "SCMC__Tax__c", "invoice"),
     FlowId.SALES_CREDIT_NOTES: TaxSource("SCMC__Credit_Invoice__c", "SCMC__Credit_Invoice_Line__c",
                                          "SCMC__Credit_Invoice_Lines__r", CREDIT_INVOICE_HEADER,
-                                         CREDIT_INVOICE_LINES, credit_invoice_document, "SCMC__Tax__c"),
+                                         CREDIT_INVOICE_LINES, credit_invoice_document, "SCMC__Tax__c",
+                                         "credit invoice"),
     # Consumer use tax is the voucher's; OIM's voucher lines carry it in their Avalara breakdown fields.
     FlowId.PAYABLE_INVOICES: TaxSource("SCMC__AP_Voucher__c", "SCMC__AP_Voucher_Line__c", "SCMC__AP_Voucher_Lines__r",
-                                       VOUCHER_HEADER, VOUCHER_LINES, voucher_document, None),
+                                       VOUCHER_HEADER, VOUCHER_LINES, voucher_document, None, "AP voucher"),
 }  # fmt: skip
 
 
