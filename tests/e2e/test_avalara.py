@@ -221,3 +221,36 @@ def test_when_avalara_is_unavailable_nothing_is_exported_and_the_commit_is_retri
     assert (second["committed"], second["retryLater"]) == (1, 0)
     assert avatax.service.commits == {("DEFAULT", code): 1}
     assert sample.get("SCMC__Invoicing__c", invoice_id)[STATUS] == "Committed"
+
+
+def test_the_schedule_and_the_list_action_calculate_tax_when_their_setting_says_so(
+    sample: Sample, avatax: RunningAvaTax
+) -> None:
+    # The schedule without its setting: every untaxed invoice refused, nothing sent to Avalara
+    refused = sample.env.invoke("sales_invoices", events.schedule_event("sales-invoices"))
+    assert refused["counts"]["created"] == 0 and refused["counts"]["failed"] > 0
+    assert avatax.service.requests == []
+
+    settings = _settings()
+    settings.sales_invoices.avalara = AvalaraFlowSettings(in_use=True, calculate_on_schedule=True)
+    sample.env.save_settings(settings)
+    report = sample.env.invoke("sales_invoices", events.schedule_event("sales-invoices"))
+
+    created = [r for r in report["results"] if r["outcome"] == "created"]
+    calculated = [r for r in report["results"] if sample.get("SCMC__Invoicing__c", r["sourceId"])[STATUS]]
+    # One Avalara request per invoice calculated, also those then refused for another reason (e.g. no product)
+    assert created and report["taxRequests"] == len(calculated) > len(created)
+    for result in created:
+        invoice = sample.get("SCMC__Invoicing__c", result["sourceId"])
+        assert invoice[STATUS] == "Calculated"
+        (document,) = result["documents"]
+        tax = _tax_line(sample, "c2g__codaInvoiceLineItem__c", "c2g__Invoice__c", document["id"])
+        assert Decimal(str(tax["c2g__UnitPrice__c"])) == Decimal(str(invoice["SCMC__Total_Tax__c"]))
+
+    # The list action: the body's calculateTax wins over the flow's setting (off here)
+    credit_ids = [sample.ids["CrPartial"], sample.ids["CrFull"]]
+    plain = body(sample.env.invoke("sales_credit_notes", events.list_action("sales-credit-notes", credit_ids)))
+    assert {r["outcome"] for r in plain["results"]} == {"failed"}
+    asked = events.api_event("POST", "/flows/sales-credit-notes/list", {"recordIds": credit_ids, "calculateTax": True})
+    listed = body(sample.env.invoke("sales_credit_notes", asked))
+    assert {r["outcome"] for r in listed["results"]} == {"created"} and listed["taxRequests"] == 2
