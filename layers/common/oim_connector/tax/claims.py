@@ -14,6 +14,15 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+# Items expire (the table's TTL attribute): a done claim outlives any run that could still find its
+# document uncommitted in OIM (a failed status write-back is repeated every few minutes).
+DONE_KEPT = dt.timedelta(days=90)
+CLAIM_KEPT = dt.timedelta(days=1)
+
+
+def _expiration(now: dt.datetime, kept: dt.timedelta) -> dict[str, str]:
+    return {"N": str(int((now + kept).timestamp()))}
+
 
 class Claim(StrEnum):
     CLAIMED = "claimed"  # this run owns it: go ahead
@@ -32,7 +41,13 @@ class DynamoClaims:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item={"claim": {"S": key}, "state": {"S": "claimed"}, "owner": {"S": owner}, "since": {"S": since}},
+                Item={
+                    "claim": {"S": key},
+                    "state": {"S": "claimed"},
+                    "owner": {"S": owner},
+                    "since": {"S": since},
+                    "expiration": _expiration(now, CLAIM_KEPT),
+                },
                 ConditionExpression="attribute_not_exists(#c) OR (#s = :claimed AND #t < :stale)",
                 ExpressionAttributeNames={"#c": "claim", "#s": "state", "#t": "since"},
                 ExpressionAttributeValues={":claimed": {"S": "claimed"}, ":stale": {"S": stale_before}},
@@ -49,7 +64,7 @@ class DynamoClaims:
         self._client.put_item(
             TableName=self._table,
             Item={"claim": {"S": key}, "state": {"S": "done"}, "owner": {"S": owner},
-                  "since": {"S": now.astimezone(dt.UTC).isoformat()}},
+                  "since": {"S": now.astimezone(dt.UTC).isoformat()}, "expiration": _expiration(now, DONE_KEPT)},
         )  # fmt: skip
 
     def release(self, key: str, owner: str) -> None:
