@@ -254,3 +254,17 @@ def test_the_schedule_and_the_list_action_calculate_tax_when_their_setting_says_
     asked = events.api_event("POST", "/flows/sales-credit-notes/list", {"recordIds": credit_ids, "calculateTax": True})
     listed = body(sample.env.invoke("sales_credit_notes", asked))
     assert {r["outcome"] for r in listed["results"]} == {"created"} and listed["taxRequests"] == 2
+
+
+def test_calculate_tax_without_an_avalara_connection_refuses_and_says_what_to_set(sample: Sample) -> None:
+    sample.env.save_settings(_settings())
+    invoice_id = sample.ids["InvOk1"]
+
+    result = result_for(_record(sample, "sales-invoices", invoice_id, calculate=True), invoice_id)
+
+    assert result["outcome"] == "failed"
+    assert result["errors"] == [
+        "Calculate Tax was asked for but the connector has no Avalara connection: set AVALARA_SECRET_ARN "
+        "(an admin task)"
+    ]
+    assert sample.get("SCMC__Invoicing__c", invoice_id)["SCMFFA__Sales_Invoice__c"] is None

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from oim_connector.errors import DailyLimitReachedError, OrgError, TransientOrgError
+from oim_connector.errors import ConfigurationError, DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
 from oim_connector.graphs import plan_graphs
 from oim_connector.hooks import Hook, HookContext, apply_hook, load_hook
@@ -48,8 +48,15 @@ class RunContext:
     progress: Callable[[RunReport], None] | None = None
     # The clock for stale claims; None means the wall clock when the run starts.
     now: dt.datetime | None = None
-    # Avalara AvaTax, for runs that calculate tax before export; None when no connection is configured.
-    tax: TaxPort | None = None
+    # Avalara AvaTax for runs that calculate tax before export, made on first use (reading its secret);
+    # None, or a factory answering None, when no connection is configured.
+    tax_factory: Callable[[], TaxPort | None] | None = None
+    _tax: list[TaxPort | None] = field(default_factory=list, repr=False)
+
+    def tax(self) -> TaxPort | None:
+        if not self._tax:
+            self._tax.append(self.tax_factory() if self.tax_factory is not None else None)
+        return self._tax[0]
 
     def stale_before(self) -> dt.datetime:
         """'Export in Process' older than this was left by a process that died: process it again."""
@@ -142,7 +149,11 @@ def _calculate_tax(
     todo = [str(r["Id"]) for r in needs_calculation(batch, avalara, flow.back_link_field)]
     if not todo:
         return batch, {}
-    outcome = calculate_tax(flow.flow, todo, org=ctx.org, tax=ctx.tax, avalara=avalara,
+    try:
+        tax = ctx.tax()
+    except ConfigurationError as error:
+        return batch, dict.fromkeys(todo, f"Calculate Tax is not possible: {error.message}")
+    outcome = calculate_tax(flow.flow, todo, org=ctx.org, tax=tax, avalara=avalara,
                             shared=ctx.settings.avalara, now=ctx.now or dt.datetime.now(dt.UTC))  # fmt: skip
     report.tax_requests += outcome.requests
     if not outcome.calculated:

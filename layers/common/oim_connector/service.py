@@ -62,7 +62,6 @@ class ConnectorService:
     ) -> RunReport:
         settings = self.services.settings.load()
         flow = document_flow(request.flow)
-        tax = self.services.tax() if self.services.tax and flow.avalara(settings) is not None else None
         ctx = RunContext(
             org=self.services.org(),
             settings=settings,
@@ -72,7 +71,7 @@ class ConnectorService:
             min_seconds_per_batch=self.services.safety_margin_seconds,
             fetch_document_names=request.trigger in (TriggerKind.RECORD, TriggerKind.LIST, TriggerKind.CLI),
             progress=progress,
-            tax=tax,
+            tax_factory=self.services.tax,
         )
         return run_flow(request, flow, ctx)
 
