@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from oim_connector.errors import BadRequestError
 from oim_connector.ids import RecordId
@@ -19,7 +19,7 @@ class RecordActionBody(BaseModel):
 
     recordId: RecordId
     # "Calculate Tax" in Avalara before export (the record action's checkbox, connector-spec §10).
-    calculateTax: bool = False
+    calculateTax: StrictBool = False
 
 
 class ListActionBody(BaseModel):
@@ -28,7 +28,7 @@ class ListActionBody(BaseModel):
     recordIds: list[RecordId] | None = Field(default=None, max_length=MAX_IDS_PER_RUN)
     allEligible: bool = False
     # "Calculate Tax" before export; absent: the flow's Avalara setting decides.
-    calculateTax: bool | None = None
+    calculateTax: StrictBool | None = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> ListActionBody:
