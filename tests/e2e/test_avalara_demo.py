@@ -7,6 +7,9 @@ import json
 import pytest
 from oim_local.cli import main
 
+# The same steps as tests/e2e/test_avalara.py, through the command: run with `pytest -m slow`.
+pytestmark = pytest.mark.slow
+
 
 def test_the_avalara_demo_refuses_calculates_and_commits_each_document_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["avalara", "demo", "--json"]) == 0
