@@ -178,7 +178,7 @@ def _outage_steps(env: LocalEnvironment, avatax: RunningAvaTax, invoice_id: str)
                        "", before))  # fmt: skip
     before = len(avatax.service.requests)
     second = env.invoke("tax_commit", {"id": "outage-commit-2"})
-    steps.append(_step(env, avatax, sobject, invoice_id, "next commit run", f"{second['committed']} committed", "",
-                       before))  # fmt: skip
+    steps.append(_step(env, avatax, sobject, invoice_id, "next commit run", f"{second['committed']} committed",
+                       f"Salesforce API requests of the run: {second['apiRequests']}", before))  # fmt: skip
     print(f"Avalara stand-in served {len(avatax.service.requests)} requests", file=sys.stderr)
     return steps
