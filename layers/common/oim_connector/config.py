@@ -29,6 +29,9 @@ class FunctionEnvironment(BaseModel):
     SALESFORCE_RETRY_ATTEMPTS: int = Field(default=6, ge=1, le=20)
     SALESFORCE_RETRY_BASE_SECONDS: float = Field(default=0.2, ge=0)
     SALESFORCE_CONCURRENCY_BACKOFF_SECONDS: float = Field(default=5.0, ge=0)
+    # Avalara AvaTax (connector-spec §10): its credentials' secret, and the table of commit claims.
+    AVALARA_SECRET_ARN: str | None = None
+    TAX_CLAIMS_TABLE: str | None = None
 
 
 @cache

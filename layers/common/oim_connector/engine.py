@@ -11,19 +11,22 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from oim_connector.errors import DailyLimitReachedError, OrgError, TransientOrgError
+from oim_connector.errors import ConfigurationError, DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
 from oim_connector.graphs import plan_graphs
 from oim_connector.hooks import Hook, HookContext, apply_hook, load_hook
 from oim_connector.lock_lanes import run_without_shared_locks
+from oim_connector.mapping.avalara import needs_calculation, tax_refusal
 from oim_connector.mapping.rules import release_stale_claim
 from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.report import DocumentRef, Outcome, RunReport, SourceResult
 from oim_connector.model.requests import RunRequest, TriggerKind
-from oim_connector.model.settings import ConnectorSettings
+from oim_connector.model.settings import AvalaraFlowSettings, ConnectorSettings
 from oim_connector.org.graph import Graph, GraphResult, pack_graphs
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Condition, Select, all_of, eq, gt, is_in
+from oim_connector.tax.calculate import TAX_SOURCES, calculate_tax
+from oim_connector.tax.port import TaxPort
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,15 @@ class RunContext:
     progress: Callable[[RunReport], None] | None = None
     # The clock for stale claims; None means the wall clock when the run starts.
     now: dt.datetime | None = None
+    # Avalara AvaTax for runs that calculate tax before export, made on first use (reading its secret);
+    # None, or a factory answering None, when no connection is configured.
+    tax_factory: Callable[[], TaxPort | None] | None = None
+    _tax: list[TaxPort | None] = field(default_factory=list, repr=False)
+
+    def tax(self) -> TaxPort | None:
+        if not self._tax:
+            self._tax.append(self.tax_factory() if self.tax_factory is not None else None)
+        return self._tax[0]
 
     def stale_before(self) -> dt.datetime:
         """'Export in Process' older than this was left by a process that died: process it again."""
@@ -99,9 +111,13 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
             if reference is None:
                 reference = flow.load_reference(ctx.org, ctx.settings)
             stale_before = ctx.stale_before()
+            avalara = flow.avalara(ctx.settings)
+            tax_errors: dict[str, str] = {}
+            if avalara is not None and _calculates_tax(request, avalara) and not request.dry_run:
+                batch, tax_errors = _calculate_tax(flow, batch, avalara, ctx, report)
             mapped = [
-                flow.map(release_stale_claim(r, stale_before), ref=reference, settings=ctx.settings, rules=rules,
-                         today=ctx.today)
+                _tax_gate(flow.map(release_stale_claim(r, stale_before), ref=reference, settings=ctx.settings,
+                                   rules=rules, today=ctx.today), r, avalara, flow, tax_errors)
                 for r in batch
             ]  # fmt: skip
             _process(mapped, flow, ctx, report, request, hook)
@@ -115,6 +131,53 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
         report.stopped_reason = error.message
     report.api_requests = ctx.org.usage().requests_made - requests_before
     return report
+
+
+def _calculates_tax(request: RunRequest, avalara: AvalaraFlowSettings) -> bool:
+    if request.calculate_tax is not None:
+        return request.calculate_tax
+    if request.trigger in (TriggerKind.LIST, TriggerKind.JOB):
+        return avalara.calculate_on_list
+    if request.trigger == TriggerKind.SCHEDULE:
+        return avalara.calculate_on_schedule
+    return False
+
+
+def _calculate_tax(
+    flow: DocumentFlow, batch: list[dict[str, object]], avalara: AvalaraFlowSettings, ctx: RunContext,
+    report: RunReport,
+) -> tuple[list[dict[str, object]], dict[str, str]]:  # fmt: skip
+    """Calculate the batch's untaxed sources in Avalara, then read the batch again with its new tax."""
+    todo = [str(r["Id"]) for r in needs_calculation(batch, avalara, flow.back_link_field)]
+    if not todo:
+        return batch, {}
+    try:
+        tax = ctx.tax()
+    except ConfigurationError as error:
+        return batch, dict.fromkeys(todo, f"Calculate Tax is not possible: {error.message}")
+    outcome = calculate_tax(flow.flow, todo, org=ctx.org, tax=tax, avalara=avalara,
+                            shared=ctx.settings.avalara, now=ctx.now or dt.datetime.now(dt.UTC))  # fmt: skip
+    report.tax_requests += outcome.requests
+    if not outcome.calculated:
+        return batch, outcome.failed
+    ids = [str(r["Id"]) for r in batch]
+    fresh = {str(r["Id"]): r for r in ctx.org.query(flow.selection(ctx.settings, is_in("Id", ids)))}
+    return [fresh.get(i, r) for i, r in zip(ids, batch, strict=True)], outcome.failed
+
+
+def _tax_gate(
+    mapped: Mapped, record: dict[str, object], avalara: AvalaraFlowSettings | None, flow: DocumentFlow,
+    tax_errors: dict[str, str],
+) -> Mapped:  # fmt: skip
+    """A source whose tax is not calculated is refused, whatever its mapping made of it (§10)."""
+    if avalara is None or mapped.skip_reason:
+        return mapped
+    source = TAX_SOURCES.get(flow.flow)
+    label = source.label if source is not None else flow.document_label
+    why = tax_errors.get(mapped.source_id) or tax_refusal(record, avalara, label)
+    if why is None:
+        return mapped
+    return Mapped(source_id=mapped.source_id, source_name=mapped.source_name, errors=(why,))
 
 
 def _out_of_time(ctx: RunContext) -> bool:

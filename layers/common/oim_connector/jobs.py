@@ -38,6 +38,7 @@ class JobMessage(BaseModel):
     after_id: RecordId | None = None
     continuation: int = Field(default=0, ge=0)
     earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
+    calculate_tax: bool | None = None  # "Calculate Tax" asked by the list action (None: the flow's setting)
 
 
 class Job(BaseModel):

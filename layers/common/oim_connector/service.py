@@ -23,6 +23,7 @@ from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
 from oim_connector.org.renamed import renamed
 from oim_connector.settings_store import SettingsStore
+from oim_connector.tax.port import TaxPort
 
 MAX_CONTINUATIONS = 10_000
 
@@ -40,6 +41,8 @@ class Services:
     batch_size: int = 500
     # Told about each finished background run: notifications and run history.
     listeners: Sequence[RunListener] = ()
+    # Avalara AvaTax for "Calculate Tax" runs; read only when a run needs it.
+    tax: Callable[[], TaxPort | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class ConnectorService:
         progress: Callable[[RunReport], None] | None = None,
     ) -> RunReport:
         settings = self.services.settings.load()
+        flow = document_flow(request.flow)
         ctx = RunContext(
             org=renamed(self.services.org(), settings.general.field_names),
             settings=settings,
@@ -68,13 +72,17 @@ class ConnectorService:
             min_seconds_per_batch=self.services.safety_margin_seconds,
             fetch_document_names=request.trigger in (TriggerKind.RECORD, TriggerKind.LIST, TriggerKind.CLI),
             progress=progress,
+            tax_factory=self.services.tax,
         )
-        return run_flow(request, document_flow(request.flow), ctx)
+        return run_flow(request, flow, ctx)
 
-    def record_action(self, flow: FlowId, record_id: str) -> RunReport:
-        return self.run(RunRequest(flow=flow, trigger=TriggerKind.RECORD, run_id=_run_id(), record_ids=(record_id,)))
+    def record_action(self, flow: FlowId, record_id: str, calculate_tax: bool = False) -> RunReport:
+        return self.run(RunRequest(flow=flow, trigger=TriggerKind.RECORD, run_id=_run_id(), record_ids=(record_id,),
+                                   calculate_tax=calculate_tax))  # fmt: skip
 
-    def list_action(self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool) -> RunReport | Accepted:
+    def list_action(
+        self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool, calculate_tax: bool | None = None
+    ) -> RunReport | Accepted:
         count = len(record_ids or ())
         if count > self.services.max_list_ids:
             raise BadRequestError(
@@ -83,14 +91,18 @@ class ConnectorService:
             )
         if not all_eligible and count <= self.services.sync_list_limit:
             request = RunRequest(
-                flow=flow, trigger=TriggerKind.LIST, run_id=_run_id(), record_ids=tuple(record_ids or ())
+                flow=flow,
+                trigger=TriggerKind.LIST,
+                run_id=_run_id(),
+                record_ids=tuple(record_ids or ()),
+                calculate_tax=calculate_tax,
             )
             return self.run(request)
         jobs, queue = self._async_ports()
         job_id = _run_id()
         job = jobs.create(job_id, flow)
         queue.send(JobMessage(job_id=job_id, flow=flow, record_ids=list(record_ids) if record_ids else None,
-                              all_eligible=all_eligible))  # fmt: skip
+                              all_eligible=all_eligible, calculate_tax=calculate_tax))  # fmt: skip
         return Accepted(job)
 
     def job_status(self, job_id: str) -> Job:
@@ -111,6 +123,7 @@ class ConnectorService:
             record_ids=tuple(message.record_ids) if message.record_ids else None,
             all_eligible=message.all_eligible,
             after_id=message.after_id,
+            calculate_tax=message.calculate_tax,
         )
         report = self.run(request, remaining_seconds)
         # The job's status and the run's summary speak for the whole run, not only for this part.

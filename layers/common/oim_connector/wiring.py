@@ -19,6 +19,7 @@ from oim_connector.settings_store import SsmSettingsStore
 
 if TYPE_CHECKING:
     from oim_connector.org.adapter import SalesforceOrg
+    from oim_connector.tax.port import TaxPort
 
 
 @cache
@@ -52,6 +53,49 @@ def salesforce_org() -> SalesforceOrg:
     return SalesforceOrg(credentials, retry=retry)
 
 
+@cache
+def tax_service() -> TaxPort | None:
+    """Avalara AvaTax from the secret AVALARA_SECRET_ARN names; None when the function has none."""
+    from aws_lambda_powertools.utilities import parameters
+    from pydantic import ValidationError
+
+    from oim_connector.tax.avatax import AvaTaxAdapter
+    from oim_connector.tax.credentials import AvalaraCredentials
+
+    arn = environment().AVALARA_SECRET_ARN
+    if not arn:
+        return None
+    try:
+        secret = parameters.get_secret(arn, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        raise ConfigurationError("The Avalara secret could not be read: check AVALARA_SECRET_ARN") from None
+    try:
+        credentials = AvalaraCredentials.model_validate(secret)
+    except ValidationError as error:
+        fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in error.errors())
+        raise ConfigurationError(f"The Avalara secret is incomplete or invalid ({fields})") from None
+    return AvaTaxAdapter(credentials)
+
+
+def commit_tax(run_id: str) -> dict[str, object]:
+    """One run of the post-and-commit job: the tax of posted documents committed in Avalara."""
+    import datetime as dt
+
+    from oim_connector.tax.claims import DynamoClaims
+    from oim_connector.tax.commit import commit_posted_tax
+
+    env = environment()
+    tax = tax_service()
+    if tax is None:
+        raise ConfigurationError("The tax commit job needs AVALARA_SECRET_ARN (the Avalara credentials' secret)")
+    if not env.TAX_CLAIMS_TABLE:
+        raise ConfigurationError("The tax commit job needs TAX_CLAIMS_TABLE (its claims table)")
+    report = commit_posted_tax(org=salesforce_org(), tax=tax, claims=DynamoClaims(env.TAX_CLAIMS_TABLE),
+                               settings=SsmSettingsStore(env.SETTINGS_PARAMETER).load(), run_id=run_id,
+                               now=dt.datetime.now(dt.UTC))  # fmt: skip
+    return report.to_json_dict()
+
+
 def run_listeners() -> list[RunListener]:
     """After each background run: the summary by email (SNS) and in Salesforce, and the run history."""
     from oim_connector.admin.history import RunHistory
@@ -80,6 +124,7 @@ def service() -> ConnectorService:
             max_list_ids=env.MAX_LIST_IDS,
             safety_margin_seconds=env.SAFETY_MARGIN_SECONDS,
             listeners=run_listeners(),
+            tax=tax_service,
         )
     )
 
@@ -87,6 +132,7 @@ def service() -> ConnectorService:
 def reset() -> None:
     environment.cache_clear()
     salesforce_org.cache_clear()
+    tax_service.cache_clear()
     service.cache_clear()
     from oim_connector.admin import wiring as admin_wiring
 

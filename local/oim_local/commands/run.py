@@ -49,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--settings", type=Path, help="connector settings JSON (default: the defaults)")
     parser.add_argument("--dry-run", action="store_true", help="map and report what would be created; write nothing")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--calculate-tax",
+        action="store_true",
+        help="calculate tax in Avalara first (flows with Avalara in use; needs --avalara-secret)",
+    )
+    parser.add_argument(
+        "--avalara-secret", type=Path, help="Avalara secret JSON, e.g. the file 'oim-connector avalara serve' writes"
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -61,10 +69,13 @@ def _run(args: argparse.Namespace) -> int:
         record_ids=tuple(args.ids) if args.ids else None,
         all_eligible=bool(args.all_eligible),
         dry_run=bool(args.dry_run),
+        calculate_tax=True if args.calculate_tax else None,
     )
     try:
         with _org(args) as org:
-            service = ConnectorService(Services(org=lambda: org, settings=StaticSettingsStore(settings)))
+            tax = _tax(args.avalara_secret)
+            service = ConnectorService(Services(org=lambda: org, settings=StaticSettingsStore(settings),
+                                                tax=lambda: tax))  # fmt: skip
             report = service.run(request, progress=_progress() if sys.stderr.isatty() and not args.json else None)
     except ConnectorError as error:
         print(f"error: {error.message}", file=sys.stderr)
@@ -90,6 +101,19 @@ def _org(args: argparse.Namespace) -> Iterator[SalesforceOrg]:
         )
     with start_local_org(args.db) as org:
         yield SalesforceOrg(SalesforceCredentials.model_validate(salesforce_secret_for(org)))
+
+
+def _tax(secret_file: Path | None) -> Any:
+    if secret_file is None:
+        return None
+    from oim_connector.tax.avatax import AvaTaxAdapter
+    from oim_connector.tax.credentials import AvalaraCredentials
+
+    try:
+        return AvaTaxAdapter(AvalaraCredentials.model_validate_json(secret_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"error: the Avalara secret {secret_file} is unreadable or incomplete: "
+                         f"{type(error).__name__}") from None  # fmt: skip
 
 
 def _credentials_from_environment(instance_url: str) -> SalesforceCredentials:

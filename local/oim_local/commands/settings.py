@@ -62,13 +62,16 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    warnings: list[str] = []
     try:
         settings = _read_file(args.file)
-        problems = _org_problems(settings, args)
+        problems, warnings = _org_problems_and_warnings(settings, args)
     except InvalidSettingsError as error:
         problems = error.problems
     for problem in problems:
         print(f"refused: {problem}", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not problems:
         print("valid" + ("" if args.db or args.secret_arn else " (fields not checked against an org: use --db)"))
     return 1 if problems else 0
@@ -127,6 +130,16 @@ def _with_values(settings: dict[str, Any], assignments: list[str]) -> dict[str, 
             raise InvalidSettingsError([f"{path}: there is no such setting"])
         node[leaf] = value
     return settings
+
+
+def _org_problems_and_warnings(settings: ConnectorSettings, args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """Problems refuse the settings; warnings (e.g. Accounting calculating tax itself) only inform."""
+    from oim_connector.admin.avalara_checks import avalara_warnings
+
+    if not args.db and not args.secret_arn:
+        return [], []
+    with _org(args) as org:
+        return validate_settings(settings, org), avalara_warnings(settings, org)
 
 
 def _org_problems(settings: ConnectorSettings, args: argparse.Namespace) -> list[str]:

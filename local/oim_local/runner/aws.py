@@ -21,6 +21,8 @@ SECRET_NAME = "oim-connector/salesforce"  # noqa: S105 - a name, not a secret
 SETTINGS_PARAMETER = "/oim-connector/settings"
 IDEMPOTENCY_TABLE = "oim-connector-idempotency"
 JOBS_TABLE = "oim-connector-jobs"
+AVALARA_SECRET_NAME = "oim-connector/avalara"  # noqa: S105 - a name, not a secret
+TAX_CLAIMS_TABLE = "oim-connector-tax-commit-claims"
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -74,3 +76,13 @@ def update_secret(secret_arn: str, salesforce_secret: dict[str, Any]) -> None:
     boto3.client("secretsmanager", region_name=REGION).put_secret_value(
         SecretId=secret_arn, SecretString=json.dumps(salesforce_secret)
     )
+
+
+def create_avalara_resources(avalara_secret: dict[str, Any]) -> tuple[str, str]:
+    """The Avalara secret and the tax commit claims table (call inside ``mock_aws``): their ARN and name."""
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    arn = secrets.create_secret(Name=AVALARA_SECRET_NAME, SecretString=json.dumps(avalara_secret))["ARN"]
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName=TAX_CLAIMS_TABLE, BillingMode="PAY_PER_REQUEST", **_table_shape("TaxCommitClaimsTable")
+    )
+    return arn, TAX_CLAIMS_TABLE

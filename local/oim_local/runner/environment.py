@@ -116,6 +116,15 @@ class LocalEnvironment:
         self.settings = settings
         self._reset_wiring()
 
+    def use_avalara(self, avalara_secret: dict[str, Any]) -> None:
+        """Give the functions Avalara credentials (e.g. the local AvaTax stand-in's) and the claims table."""
+        from oim_local.runner.aws import create_avalara_resources
+
+        arn, table = create_avalara_resources(avalara_secret)
+        self._set_env("AVALARA_SECRET_ARN", arn)
+        self._set_env("TAX_CLAIMS_TABLE", table)
+        self._reset_wiring()
+
     # -- invocations -------------------------------------------------------------------------
     def invoke(self, function: str, event: dict[str, Any], *, drain_jobs: bool = True) -> Any:
         """Invoke ``functions/<function>/app.py`` like Lambda, then run what it queued."""

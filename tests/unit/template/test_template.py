@@ -40,7 +40,7 @@ DLQ_RETENTION = 14 * 24 * 3600
 # Shared resources any function may name; anything else it names must be its own: named after it,
 # or listed in OWNS.
 SHARED = {"SalesforceSecret", "SettingsParameter", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
-          "NotificationsTopic"}  # fmt: skip
+          "NotificationsTopic", "AvalaraSecret"}  # fmt: skip
 # The admin status view reads (GetQueueAttributes only) the depth of every dead-letter queue.
 ALL_DLQS = {f"{flow}JobsDLQ" for flow in ("SalesInvoices", "SalesCreditNotes", "PayableInvoices", "PayableCreditNotes",
                                            "Journals")} | {"SupplierSiteChangesDLQ", "UndeliveredQueue"}  # fmt: skip
@@ -536,7 +536,7 @@ def test_tables() -> None:
     template = source_template()
     keys = {name: [k["AttributeName"] for k in props(t)["KeySchema"]]
             for name, t in resources(template, "AWS::DynamoDB::Table").items()}  # fmt: skip
-    assert keys == {"IdempotencyTable": ["id"], "JobsTable": ["pk", "sk"]}
+    assert keys == {"IdempotencyTable": ["id"], "JobsTable": ["pk", "sk"], "TaxCommitClaimsTable": ["claim"]}
     for table in resources(template, "AWS::DynamoDB::Table").values():
         p = props(table)
         assert p["BillingMode"] == "PAY_PER_REQUEST"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oim_connector.admin.avalara_checks import avalara_problems
 from oim_connector.admin.fields import Describes, FieldProblem
 from oim_connector.admin.mappings import OBJECTS, validate_rules
 from oim_connector.errors import OrgError, TransientOrgError
@@ -46,6 +47,7 @@ def validate_settings(settings: ConnectorSettings, org: OrgPort) -> list[str]:
                     "vendor-accounts: the duplicate check field",
                 )
         problems += validate_rules(FlowId.VENDOR_ACCOUNTS, vendor.custom_mappings, describes)
+        problems += avalara_problems(settings, describes)
         company_field = settings.journals.gl_mapping_company_field
         if company_field:
             problems += _company_lookup(describes, GL_MAPPING_OBJECT, company_field,

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from oim_connector.mapping.avalara import tax_header_fields
 from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
@@ -18,7 +19,7 @@ from oim_connector.mapping.rules import (
 )
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
+from oim_connector.model.settings import LINE_LEVELS, AvalaraFlowSettings, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Condition, Select, all_of, compare, eq, is_in, not_in
 
@@ -35,6 +36,11 @@ class DocumentFlow(ABC):
 
     def settings_of(self, settings: ConnectorSettings) -> FlowSettings:
         return settings.flow(self.flow)
+
+    def avalara(self, settings: ConnectorSettings) -> AvalaraFlowSettings | None:
+        """The flow's Avalara settings when it has them and Avalara is in use (connector-spec §10)."""
+        found = getattr(self.settings_of(settings), "avalara", None)
+        return found if isinstance(found, AvalaraFlowSettings) and found.in_use else None
 
     def rules(self, settings: ConnectorSettings) -> list[FieldRule]:
         flow_settings = self.settings_of(settings)
@@ -72,6 +78,7 @@ class DocumentFlow(ABC):
                     *source_paths(rules, "header"),
                     EXPORT_STATUS_FIELD,
                     LAST_MODIFIED_FIELD,
+                    *_tax_fields(self.avalara(settings)),
                 )
             )
         )
@@ -113,3 +120,7 @@ class DocumentFlow(ABC):
         rules: Sequence[FieldRule],
         today: dt.date,
     ) -> Mapped: ...
+
+
+def _tax_fields(avalara: AvalaraFlowSettings | None) -> tuple[str, ...]:
+    return tax_header_fields(avalara) if avalara is not None else ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from oim_connector.errors import BadRequestError
 from oim_connector.ids import RecordId
@@ -18,6 +18,8 @@ class RecordActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     recordId: RecordId
+    # "Calculate Tax" in Avalara before export (the record action's checkbox, connector-spec §10).
+    calculateTax: StrictBool = False
 
 
 class ListActionBody(BaseModel):
@@ -25,6 +27,8 @@ class ListActionBody(BaseModel):
 
     recordIds: list[RecordId] | None = Field(default=None, max_length=MAX_IDS_PER_RUN)
     allEligible: bool = False
+    # "Calculate Tax" before export; absent: the flow's Avalara setting decides.
+    calculateTax: StrictBool | None = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> ListActionBody:

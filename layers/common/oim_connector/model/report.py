@@ -53,6 +53,8 @@ class RunReport(_Camel):
     dry_run: bool = False
     counts: Counts = Field(default_factory=Counts)
     api_requests: int = 0
+    # Requests sent to Avalara AvaTax (Calculate Tax), when the run calculated tax.
+    tax_requests: int = 0
     stopped_reason: str | None = None
     checkpoint: str | None = None
     results: list[SourceResult] = Field(default_factory=list)

@@ -34,6 +34,8 @@ class RunRequest(BaseModel):
     after_id: RecordId | None = None
     # The OIM event that triggered an automatic run (create-when settings decide).
     event: str | None = Field(default=None, max_length=80)
+    # "Calculate Tax" in Avalara before export (connector-spec §10); None: the flow's setting decides.
+    calculate_tax: bool | None = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> RunRequest:

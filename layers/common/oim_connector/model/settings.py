@@ -68,6 +68,27 @@ class FlowSettings(_Strict):
     hook: HookName | None = None
 
 
+TaxStatusValue = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class AvalaraFlowSettings(_Strict):
+    """Avalara AvaTax alongside OIM (connector-spec §10): tax is calculated on the OIM document
+    before export and committed once its Accounting document is posted. Off by default."""
+
+    in_use: bool = False
+    # "Calculate Tax" when the list action does not say, and on the flow's schedule.
+    calculate_on_list: bool = False
+    calculate_on_schedule: bool = False
+    # OIM's tax status fields (Winter 2023 data dictionaries); overridable for orgs on the legacy
+    # SCMAVA fields (e.g. "Avalara Tax Status", whose API name is not published).
+    status_field: FieldApiName = "SCMC__External_Tax_Status__c"
+    transaction_id_field: FieldApiName = "SCMC__External_Tax_Transaction_ID__c"
+    status_date_field: FieldApiName | None = "SCMC__External_Tax_Status_Last_Updated__c"
+    # Status values meaning "tax calculated" (the legacy SCMAVA status says 'Saved').
+    calculated_values: list[TaxStatusValue] = Field(default_factory=lambda: ["Calculated", "Posted", "Committed"],
+                                                    min_length=1)  # fmt: skip
+
+
 class SalesInvoiceSettings(FlowSettings):
     # [I] Item-like record types whose product comes from the item's product group.
     item_line_types: list[str] = Field(default_factory=lambda: ["Item", "Drop Ship Item", "Virtual Kit Item"])
@@ -81,6 +102,7 @@ class SalesInvoiceSettings(FlowSettings):
     # [I] With a GLA (reporting code) here, a difference the lines' rounding explains is booked on it as a
     # rounding line; without, the invoice is refused.
     rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
+    avalara: AvalaraFlowSettings = Field(default_factory=AvalaraFlowSettings)
 
 
 class SalesCreditNoteSettings(FlowSettings):
@@ -93,6 +115,7 @@ class SalesCreditNoteSettings(FlowSettings):
     # [I] Line dimensions: those booked on the original sales invoice line (so the credit reverses
     # the same analysis), else the product group's; or always the product group's.
     line_dimensions: Literal["sales_invoice_line", "product_group"] = "sales_invoice_line"
+    avalara: AvalaraFlowSettings = Field(default_factory=AvalaraFlowSettings)
 
 
 class PayableLineSettings(FlowSettings):
@@ -117,6 +140,8 @@ class PayableInvoiceSettings(PayableLineSettings):
     # [I] When the connector posts a payable invoice, fill its AP voucher's Accounting Date with the
     # posting date (OIM's data dictionary: "the date that the payable invoice ... is posted").
     fill_accounting_date: bool = True
+    # Consumer use tax (connector-spec §6): calculated on the voucher, committed after the PIN is posted.
+    avalara: AvalaraFlowSettings = Field(default_factory=AvalaraFlowSettings)
 
 
 class PayableCreditNoteSettings(PayableLineSettings):
@@ -214,6 +239,27 @@ class GeneralSettings(_Strict):
     field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
 
 
+class AvalaraAddress(_Strict):
+    line1: str = Field(default="", max_length=100)
+    city: str = Field(default="", max_length=50)
+    region: str = Field(default="", max_length=3)
+    postal_code: str = Field(default="", max_length=11)
+    country: str = Field(default="US", min_length=2, max_length=2)
+
+
+class AvalaraSettings(_Strict):
+    """What every Avalara flow shares (OIM Tax Calculation Settings, OIM - Avalara - Accounting Settings)."""
+
+    # The code of the company in Avalara ("Company Code" of the OIM Tax Calculation Settings).
+    company_code: str = Field(default="DEFAULT", min_length=1, max_length=25)
+    # [C] "Posting Tax to Avalara Optional", default off: tax is posted before it is committed.
+    posting_optional: bool = False
+    # Where goods ship from on sales, and are received on purchases (the org address of the tax settings).
+    origin: AvalaraAddress = Field(default_factory=AvalaraAddress)
+    # A commit claimed by a run that died is retried after this long.
+    stale_claim_minutes: int = Field(default=15, ge=1, le=1440)
+
+
 class ConnectorSettings(_Strict):
     version: int = 1
     general: GeneralSettings = Field(default_factory=GeneralSettings)
@@ -223,6 +269,7 @@ class ConnectorSettings(_Strict):
     payable_credit_notes: PayableCreditNoteSettings = Field(default_factory=PayableCreditNoteSettings)
     journals: JournalSettings = Field(default_factory=JournalSettings)
     vendor_accounts: VendorAccountSettings = Field(default_factory=VendorAccountSettings)
+    avalara: AvalaraSettings = Field(default_factory=AvalaraSettings)
 
     def flow(self, flow: FlowId) -> FlowSettings:
         value = getattr(self, flow.python_name)

@@ -49,9 +49,9 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
     def record_action(path_flow: str) -> Response[Any]:
         target = served_flow(path_flow)
         body = parse_body(app.current_event.body, RecordActionBody)
-        payload = {"recordId": body.recordId}
+        payload = {"recordId": body.recordId, "calculateTax": body.calculateTax}
         answer = once(idempotency_key("record", payload),
-                      lambda: service().record_action(target, body.recordId).to_json_dict(),
+                      lambda: service().record_action(target, body.recordId, body.calculateTax).to_json_dict(),
                       app.lambda_context, expires_after_seconds=window())  # fmt: skip
         record_metrics(answer)
         return Response(200, content_types.APPLICATION_JSON, answer)
@@ -60,10 +60,11 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
     def list_action(path_flow: str) -> Response[Any]:
         target = served_flow(path_flow)
         body = parse_body(app.current_event.body, ListActionBody)
-        payload = {"recordIds": sorted(body.recordIds or []), "allEligible": body.allEligible}
+        payload = {"recordIds": sorted(body.recordIds or []), "allEligible": body.allEligible,
+                   "calculateTax": body.calculateTax}  # fmt: skip
 
         def work() -> dict[str, Any]:
-            result = service().list_action(target, body.recordIds, body.allEligible)
+            result = service().list_action(target, body.recordIds, body.allEligible, body.calculateTax)
             if isinstance(result, Accepted):
                 return {
                     "status": 202,
