@@ -154,9 +154,13 @@ CREDIT_INVOICE_LINES = ("Id", "SCMC__Quantity__c", "SCMC__Amount__c", "SCMC__Des
                         "SCMC__Invoice_Line_Item__r.RecordType.Name",
                         "SCMC__Invoice_Line_Item__r.SCMC__Item__r.Name")  # fmt: skip
 VOUCHER_HEADER = ("Id", "Name", "SCMC__Invoice_Date__c", "CreatedDate", "SCMC__Supplier_Site__c",
-                  "SCMC__Currency__r.Name", *(f"SCMC__Supplier_Site__r.{f}" for f in _SITE_ADDRESS))  # fmt: skip
+                  "SCMC__Supplier_Site__r.SCMC__Currency__r.Name",  # a voucher has no currency of its own (OIM DD 2023.1)
+                  *(f"SCMC__Supplier_Site__r.{f}" for f in _SITE_ADDRESS))  # fmt: skip
+# A voucher line's SCMC__Item__c is a text formula, not a lookup (OIM DD 2023.3 AP_Voucher_Line__c): the item is
+# the PO line's Item Master, or the Accounting Item of an accounting line.
+_VOUCHER_ITEM_NAMES = ("SCMC__Purchase_Order_Line_Item__r.SCMC__Item_Master__r.Name", "SCMC__Accounting_Item__r.Name")
 VOUCHER_LINES = ("Id", "SCMC__Line_Type__c", "SCMC__Quantity__c", "SCMC__Amount__c", "SCMC__Description__c",
-                 "SCMC__Item__r.Name")  # fmt: skip
+                 *_VOUCHER_ITEM_NAMES)  # fmt: skip
 
 
 def _date(record: Mapping[str, Any], field: str | None) -> str:
@@ -206,12 +210,12 @@ def voucher_document(record: Mapping[str, Any]) -> TaxDocument:
             continue
         lines.append(TaxLine(str(line["Id"]), _dec(line.get("SCMC__Amount__c")),
                              _dec(line.get("SCMC__Quantity__c")) or Decimal(1),
-                             str(get_path(line, "SCMC__Item__r.Name") or ""),
+                             str(next((n for p in _VOUCHER_ITEM_NAMES if (n := get_path(line, p))), "")),
                              str(line.get("SCMC__Description__c") or "")))  # fmt: skip
     return TaxDocument(
         source_id=str(record["Id"]), name=str(record.get("Name") or record["Id"]), kind="purchase",
         date=_date(record, "SCMC__Invoice_Date__c"), party_code=str(record.get("SCMC__Supplier_Site__c") or ""),
-        currency=_text_or_none(get_path(record, "SCMC__Currency__r.Name")),
+        currency=_text_or_none(get_path(record, "SCMC__Supplier_Site__r.SCMC__Currency__r.Name")),
         address=_address(record, "SCMC__Supplier_Site__r.", *_SITE_ADDRESS), lines=tuple(lines),
     )  # fmt: skip
 
