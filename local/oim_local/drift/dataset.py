@@ -63,8 +63,9 @@ def export_month(work_dir: Path, *, documents: int, seed: int = 0, today: dt.dat
         client = SalesforceOrg(SalesforceCredentials.model_validate(salesforce_secret_for(org)))
         for flow in DRIFT_FLOWS:
             request = RunRequest(flow=flow, trigger=TriggerKind.CLI, run_id=uuid.uuid4().hex, all_eligible=True)
-            ctx = RunContext(org=client, settings=settings, today=today or dt.date(2026, 7, 1),
-                             fetch_document_names=False)  # fmt: skip
+            ctx = RunContext(
+                org=client, settings=settings, today=today or dt.date(2026, 7, 1), fetch_document_names=False
+            )
             report = run_flow(request, document_flow(flow), ctx)
             exported[flow.value] = report.counts.created
     return ExportedMonth(db_path, documents, exported)
