@@ -145,6 +145,11 @@ def show(ctx: Context, field_name: str | None, value: Any) -> str:
     return text
 
 
+def money(value: Decimal) -> str:
+    """An amount with at least two decimals, as Accounting shows it."""
+    return format(value if value.as_tuple().exponent < -2 else value.quantize(Decimal("0.01")), "f")  # type: ignore[operator]
+
+
 # ------------------------------------------------------------------ one source
 
 
@@ -315,7 +320,7 @@ def document_findings(
                 ledger,
                 field=extra.name or extra.external_id or extra.id,
                 source_value="(no line)",
-                ledger_value=show(ctx, None, extra.amount),
+                ledger_value=money(extra.amount),
                 action=f"The OIM line of {extra.name or extra.id} was deleted after export: remove the "
                 f"line from {_doc_label(ledger)} in Accounting or restore it in OIM",
             )
@@ -329,10 +334,10 @@ def document_findings(
                 source,
                 ledger,
                 field="total",
-                source_value=show(ctx, None, expected.total),
-                ledger_value=show(ctx, None, ledger.total),
+                source_value=money(expected.total),
+                ledger_value=money(ledger.total),
                 action=f"The total of {_doc_label(ledger)} differs from {_label(source)} by "
-                f"{show(ctx, None, ledger.total - expected.total)}: see its line "
+                f"{money(ledger.total - expected.total)}: see its line "
                 "findings and correct the document or the OIM record",
             )
         )
@@ -352,7 +357,7 @@ def _line_findings(
                 source,
                 ledger,
                 field=line.external_id,
-                source_value=show(ctx, None, line.amount),
+                source_value=money(line.amount),
                 ledger_value="(no line)",
                 action=f"{_label(source)} has a line that {_doc_label(ledger)} lacks: add it in Accounting "
                 "or remove it in OIM",
@@ -368,8 +373,8 @@ def _line_findings(
                 source,
                 ledger,
                 field="tax",
-                source_value=show(ctx, None, line.amount),
-                ledger_value=show(ctx, None, found.amount),
+                source_value=money(line.amount),
+                ledger_value=money(found.amount),
                 action=f"OIM's tax on {_label(source)} changed after export: correct the tax line "
                 f"{found.name or found.id} in Accounting",
             )
@@ -412,13 +417,14 @@ def balance_findings(ctx: Context, ledger: LedgerDocument) -> list[Finding]:
             kind=FindingKind.UNBALANCED_JOURNAL,
             flow=ctx.flow.value,
             source_id=ledger.source_id,
+            source_name=ledger.source_name,
             document_id=ledger.id,
             document_name=ledger.name,
             field="c2g__Value__c",
-            source_value="0",
-            ledger_value=show(ctx, None, ledger.balance),
+            source_value="0.00",
+            ledger_value=money(ledger.balance),
             action=f"Journal {_doc_label(ledger)} does not balance (debits minus credits = "
-            f"{show(ctx, None, ledger.balance)}): correct its lines in Accounting before posting",
+            f"{money(ledger.balance)}): correct its lines in Accounting before posting",
         )
     ]
 
@@ -494,8 +500,8 @@ class GlTally:
                 GlAccountTotal(
                     company=show(ctx, COMPANY_FIELD, company),
                     gl_account=f"{names[gla]} ({gla})" if gla in names else gla or BLANK,
-                    oim=show(ctx, None, oim),
-                    ledger=show(ctx, None, ledger),
+                    oim=money(oim),
+                    ledger=money(ledger),
                 )
             )
         return rows
