@@ -34,7 +34,7 @@ def test_a_scheduled_run_reconciles_the_month_before_stores_the_report_and_sends
         assert env.org is not None
         Injector(env.org.store, seed=3).inject(1)
         s3 = boto3.client("s3", region_name=REGION)
-        s3.create_bucket(Bucket="reports", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.create_bucket(Bucket="reports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         topic = boto3.client("sns", region_name=REGION).create_topic(Name="notifications")["TopicArn"]
         queue = _subscribed_queue(topic)
         monkeypatch.setenv("REPORTS_BUCKET", "reports")
