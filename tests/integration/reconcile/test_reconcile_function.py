@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -11,6 +12,7 @@ from oim_connector.errors import BadRequestError
 from oim_connector.model.settings import ConnectorSettings, GeneralSettings
 from oim_local.drift.dataset import DRIFT_FLOWS, PERIOD, export_month
 from oim_local.drift.inject import Injector
+from oim_local.runner import events
 from oim_local.runner.aws import REGION
 from oim_local.runner.environment import LocalEnvironment
 
@@ -65,3 +67,31 @@ def test_a_scheduled_run_reconciles_the_month_before_stores_the_report_and_sends
             env.invoke("reconcile", {"period": "June"})
         with pytest.raises(BadRequestError, match="No accounting period is named 2031/001"):
             env.invoke("reconcile", {"period": "2031/001"})
+
+
+def _admin_get(env: LocalEnvironment, query: dict[str, str] | None) -> tuple[int, Any]:
+    event = events.api_event("GET", "/admin/reconcile")
+    event["queryStringParameters"] = query
+    answer = env.invoke("admin", event)
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+def test_the_admin_view_reconciles_a_period_and_answers_bad_input_with_400(tmp_path: Path) -> None:
+    month = export_month(tmp_path / "month", documents=60)
+    with LocalEnvironment(month.db_path, quiet=True) as env:
+        assert env.org is not None
+        cases = Injector(env.org.store, seed=5).inject(1)
+        flows = ",".join(f.value for f in DRIFT_FLOWS)
+
+        status, report = _admin_get(env, {"period": PERIOD, "flows": flows})
+
+        assert status == 200 and report["period"] == PERIOD
+        assert {f["kind"] for f in report["findings"]} >= {"duplicate_document", "orphan_document", "missing_document"}
+        sources = {f["sourceId"] for f in report["findings"]}
+        assert {c.source_id for c in cases if c.kind != "document_without_source"} <= sources
+        assert _admin_get(env, None) == (
+            400,
+            {"error": "BAD_REQUEST", "message": "Give the period to reconcile: ?period=YYYY/NNN, e.g. 2026/006"},
+        )
+        status, refused = _admin_get(env, {"period": PERIOD, "company": "Initech"})
+        assert status == 400 and refused["message"].startswith("No accounting company is named 'Initech'")
