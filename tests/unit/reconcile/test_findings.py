@@ -145,7 +145,28 @@ def test_a_header_field_changed_names_the_period_by_name() -> None:
         "2026/010",
         "2026/011",
     )
-    assert by_field["c2g__InvoiceDate__c"].source_value == "2026-10-30"
+    assert set(by_field) == {"c2g__Period__c"}  # the date itself is not a book field; its period is
+
+
+def test_descriptions_and_references_are_not_compared_amounts_are() -> None:
+    written = _ledger(_mapped_invoice(_invoice()).documents[0])
+    renamed = dataclasses.replace(written, fields={**written.fields, "c2g__CustomerReference__c": "typed by hand"})
+    assert (
+        source_findings(
+            _ctx(),
+            _state(_mapped_invoice(_invoice())),
+            [_edit_line(renamed, 0, c2g__LineDescription__c="edited in Accounting")],
+        )
+        == []
+    )
+
+
+def test_lines_written_without_the_connector_keys_pair_by_amount() -> None:
+    written = _ledger(_mapped_invoice(_invoice()).documents[0])
+    legacy = dataclasses.replace(
+        written, lines=tuple(dataclasses.replace(line, external_id=None) for line in written.lines)
+    )
+    assert source_findings(_ctx(), _state(_mapped_invoice(_invoice())), [legacy]) == []
 
 
 def test_a_company_changed_names_both_companies() -> None:
@@ -278,7 +299,7 @@ def test_journal_totals_per_gl_account_show_where_the_ledger_differs_from_oim() 
 def test_a_document_whose_source_was_deleted_is_an_orphan() -> None:
     written = _ledger(_mapped_invoice(_invoice()).documents[0])
     [finding] = stray_findings(_ctx(), dataclasses.replace(written, source_id=None, source_exists=False))
-    assert finding.kind == FindingKind.ORPHAN_DOCUMENT and "No OIM record exists for SIN000001" in finding.action
+    assert finding.kind == FindingKind.ORPHAN_DOCUMENT and "No OIM record is linked to SIN000001" in finding.action
 
 
 def test_a_document_of_the_period_whose_source_moved_to_another_period() -> None:

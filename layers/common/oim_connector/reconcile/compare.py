@@ -20,7 +20,7 @@ from oim_connector.mapping.tax import TAX_LINE_SUFFIX
 from oim_connector.model.documents import Mapped, TargetDocument, TargetLine
 from oim_connector.model.flows import FlowId
 from oim_connector.reconcile.findings import Finding, FindingKind, GlAccountTotal
-from oim_connector.reconcile.ledger import COMPANY_FIELD, DISCARDED, PERIOD_FIELD, LedgerShape
+from oim_connector.reconcile.ledger import BOOK_LINE_FIELDS, COMPANY_FIELD, DISCARDED, PERIOD_FIELD, LedgerShape
 
 NUMBER_TOLERANCE = Decimal("0.000000005")  # below the 9 decimals Accounting keeps on unit prices
 EXPORTED = "Exported"
@@ -290,7 +290,7 @@ def document_findings(
     findings: list[Finding] = []
     fix = "correct it in Accounting (post a correcting document if it is posted) or restore the OIM value"
     for name, value in expected.fields.items():
-        if name == ctx.shape.status_field or same(value, ledger.fields.get(name)):
+        if name not in ctx.shape.book_header_fields or same(value, ledger.fields.get(name)):
             continue
         findings.append(
             _finding(
@@ -305,11 +305,20 @@ def document_findings(
             )
         )
     ledger_lines = {line.external_id: line for line in ledger.lines if line.external_id}
+    # Lines written without the connector's keys (by the source product) pair by amount instead.
+    unkeyed = [line for line in ledger.lines if not line.external_id]
+    paired_ids: set[str] = set()
     for line in expected.lines:
-        findings += _line_findings(ctx, source, ledger, line, ledger_lines.pop(line.external_id, None))
-    expected_ids = {line.external_id for line in expected.lines}
+        found = ledger_lines.pop(line.external_id, None)
+        if found is None:
+            found = next((u for u in unkeyed if same(u.amount, line.amount)), None)
+            if found is not None:
+                unkeyed.remove(found)
+        if found is not None:
+            paired_ids.add(found.id)
+        findings += _line_findings(ctx, source, ledger, line, found)
     for extra in ledger.lines:
-        if extra.external_id in expected_ids:
+        if extra.id in paired_ids:
             continue
         kind = FindingKind.TAX_DIFFERS if _is_tax(extra.external_id) else FindingKind.LINE_WITHOUT_SOURCE
         findings.append(
@@ -392,7 +401,7 @@ def _line_findings(
             "Accounting or restore the OIM value",
         )
         for name, value in line.fields.items()
-        if not same(value, found.fields.get(name))
+        if name in BOOK_LINE_FIELDS and not same(value, found.fields.get(name))
     ]
 
 
@@ -444,8 +453,9 @@ def stray_findings(ctx: Context, ledger: LedgerDocument) -> list[Finding]:
                 field=ctx.shape.source_lookup,
                 source_value="(no OIM record)",
                 ledger_value=ledger.external_id or BLANK,
-                action=f"No OIM record exists for {_doc_label(ledger)}: discard it in Accounting (or cancel "
-                "it if posted), or restore the OIM record",
+                action=f"No OIM record is linked to {_doc_label(ledger)} (it was deleted, or the document was made "
+                "another way, such as the retired void process): discard it in Accounting (cancel it if posted), "
+                "or restore the OIM record",
             )
         ]
     source_name = ledger.source_name

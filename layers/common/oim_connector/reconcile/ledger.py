@@ -16,6 +16,21 @@ from oim_connector.model.flows import FlowId
 DISCARDED = "Discarded"
 PERIOD_FIELD = "c2g__Period__c"
 COMPANY_FIELD = "c2g__OwnerCompany__c"
+ACCOUNT_FIELD = "c2g__Account__c"
+# What the books hold: the fields compared (when the mapping writes them). Descriptions, references
+# and derivation flags are not: they change with a mapping and leave the amounts alone.
+BOOK_LINE_FIELDS = frozenset(
+    {
+        "c2g__Quantity__c",
+        "c2g__UnitPrice__c",
+        "c2g__NetValue__c",
+        "c2g__Value__c",
+        "c2g__Product__c",
+        "c2g__GeneralLedgerAccount__c",
+        "c2g__TaxCode1__c",
+        "c2g__TaxValue1__c",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,11 @@ class LedgerShape:
     prefix: str
     lines: tuple[LineShape, ...]
     label: str
+
+    @property
+    def book_header_fields(self) -> frozenset[str]:
+        """Company, currency, period and the account (customer or vendor)."""
+        return frozenset({COMPANY_FIELD, self.currency_field, PERIOD_FIELD, ACCOUNT_FIELD})
 
     @property
     def source_relationship(self) -> str:

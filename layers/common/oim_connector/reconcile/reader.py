@@ -23,6 +23,7 @@ from oim_connector.reconcile.ledger import AMOUNT_FIELDS, COMPANY_FIELD, PERIOD_
 from oim_connector.reconcile.scope import Scope, dated_within
 
 PAGE_SIZE = 2000  # the most rows one query page returns
+IDS_PER_QUERY = 300  # keeps a GET query well inside the 16 KB URI limit
 
 
 class ReconcileReader:
@@ -40,6 +41,7 @@ class ReconcileReader:
         self._org = org
         self._flow = flow
         self._shape = shape
+        self.shape = shape
         self._settings = settings
         self._scope = scope
         self._date_paths = date_paths
@@ -91,6 +93,17 @@ class ReconcileReader:
         outside = eq(lookup, None) | gt(lookup, after) if after else None
         where = self._in_period() & outside if outside is not None else self._in_period()
         return self._ledger(where, set(), line_fields, ref)
+
+    def ledger_by_ids(
+        self, ids: list[str], header_fields: set[str], line_fields: Mapping[str, set[str]], ref: ReferenceData
+    ) -> list[LedgerDocument]:
+        """Documents a source links to but whose source lookup is blank (written before the lookup
+        was mapped, or by the source product): only these, IDS_PER_QUERY at a time."""
+        found: list[LedgerDocument] = []
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start : start + IDS_PER_QUERY]
+            found += self._ledger(is_in("Id", chunk), header_fields, line_fields, ref)
+        return found
 
     def _in_period(self) -> Condition:
         return is_in(PERIOD_FIELD, sorted(self._scope.period_ids))

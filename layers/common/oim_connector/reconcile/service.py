@@ -26,7 +26,7 @@ from oim_connector.reconcile.compare import (
     stray_findings,
 )
 from oim_connector.reconcile.findings import Finding, FlowSummary, ReconcileReport
-from oim_connector.reconcile.ledger import COMPANY_FIELD, PERIOD_FIELD, SHAPES
+from oim_connector.reconcile.ledger import BOOK_LINE_FIELDS, COMPANY_FIELD, PERIOD_FIELD, SHAPES
 from oim_connector.reconcile.reader import PAGE_SIZE, ReconcileReader
 from oim_connector.reconcile.scope import Scope, booking_date, date_paths, resolve_scope
 
@@ -94,6 +94,7 @@ def _reconcile_flow(
     findings: list[Finding] = []
     seen_documents = 0
     after: str | None = None
+    pending: dict[str, SourceState] = {}  # back-link -> source, for documents without a source lookup
 
     def ledger_side(document: LedgerDocument) -> None:
         nonlocal seen_documents
@@ -109,9 +110,9 @@ def _reconcile_flow(
         line_fields: dict[str, set[str]] = {}
         for state in states:
             for target in state.mapped.documents:
-                header_fields.update(target.fields)
+                header_fields.update(shape.book_header_fields & target.fields.keys())
                 for line in target.lines:
-                    line_fields.setdefault(line.sobject, set()).update(line.fields)
+                    line_fields.setdefault(line.sobject, set()).update(BOOK_LINE_FIELDS & line.fields.keys())
         last = str(page[-1]["Id"])
         by_source: dict[str | None, list[LedgerDocument]] = {}
         for document in reader.ledger_window(after, last, header_fields, line_fields, ref):
@@ -120,6 +121,9 @@ def _reconcile_flow(
             documents = by_source.pop(state.id, [])
             if _in_scope(state, record, scope, paths):
                 summary = summary.model_copy(update={"sources": summary.sources + 1})
+                if not documents and state.back_link:
+                    pending[state.back_link] = state  # its document has no source lookup: read it by Id below
+                    continue
                 findings.extend(source_findings(ctx, state, documents))
                 if state.mapped.ok:
                     tally.add_expected(state.mapped.documents)
@@ -133,7 +137,17 @@ def _reconcile_flow(
                     findings.extend(stray_findings(ctx, document))
                 ledger_side(document)
         after = last
+    linked = _linked_documents(reader, pending, ref)
+    for document_id, state in pending.items():
+        held = linked.get(document_id)
+        findings.extend(source_findings(ctx, state, [held] if held else []))
+        if state.mapped.ok:
+            tally.add_expected(state.mapped.documents)
+        if held is not None:
+            ledger_side(held)
     for document in reader.ledger_outside(after, {}, ref):
+        if document.id in linked:
+            continue
         findings.extend(stray_findings(ctx, document))
         ledger_side(document)
     if flow.flow == FlowId.JOURNALS:
@@ -141,6 +155,20 @@ def _reconcile_flow(
         findings.extend(tally.findings(ctx))
     report.findings.extend(findings)
     report.flows.append(summary.model_copy(update={"documents": seen_documents, "findings": len(findings)}))
+
+
+def _linked_documents(
+    reader: ReconcileReader, pending: Mapping[str, SourceState], ref: ReferenceData
+) -> dict[str, LedgerDocument]:
+    header_fields: set[str] = set()
+    line_fields: dict[str, set[str]] = {}
+    for state in pending.values():
+        for target in state.mapped.documents:
+            header_fields.update(reader.shape.book_header_fields & target.fields.keys())
+            for line in target.lines:
+                line_fields.setdefault(line.sobject, set()).update(BOOK_LINE_FIELDS & line.fields.keys())
+    found = reader.ledger_by_ids(sorted(pending), header_fields, line_fields, ref) if pending else []
+    return {document.id: document for document in found}
 
 
 def _state(
