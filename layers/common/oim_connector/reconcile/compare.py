@@ -525,7 +525,8 @@ class GlTally:
                 source_value=row.oim,
                 ledger_value=row.ledger,
                 action=f"Journals of {row.company} on GL account {row.gl_account} sum to {row.ledger} in the "
-                f"ledger but {row.oim} in OIM's financial records: the journal findings above say which",
+                f"ledger but {row.oim} in OIM's financial records: the journal findings (not exported, changed, "
+                "unbalanced) say which records make the difference",
             )
             for row in self.totals(ctx)
             if not same(Decimal(row.oim), Decimal(row.ledger))
