@@ -58,11 +58,12 @@ class ReconcileReader:
             extra = (EXPORT_ERROR_FIELD, "CreatedDate", *self._date_paths)
             select = replace(select, fields=tuple(dict.fromkeys((*select.fields, *extra))))
             page = list(self._org.query(select))
+            full, after = len(page) == self._page_size, str(page[-1]["Id"]) if page else None
             if page:
                 yield page
-            if len(page) < self._page_size:
+            del page  # one page in memory at a time: the caller has let go of it too
+            if not full:
                 return
-            after = str(page[-1]["Id"])
 
     # ------------------------------------------------------------------ ledger
 

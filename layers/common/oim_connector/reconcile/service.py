@@ -137,6 +137,7 @@ def _reconcile_flow(
                     findings.extend(stray_findings(ctx, document))
                 ledger_side(document)
         after = last
+        del page, states, by_source  # before the next page is read, so one page is held at a time
     linked = _linked_documents(reader, pending, ref)
     for document_id, state in pending.items():
         held = linked.get(document_id)
