@@ -7,6 +7,7 @@ or document) and ``allowed`` (the consequences it may also report, such as a cha
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ KINDS = (
     "export_error",
     "still_new",
     "document_without_source",
+    "source_redated",
 )
 
 
@@ -73,6 +75,7 @@ class Injector:
             "export_error": lambda: self._unexported("Export Error"),
             "still_new": lambda: self._unexported("New"),
             "document_without_source": self._document_without_source,
+            "source_redated": self._source_redated,
         }
         cases: list[Case] = []
         for kind in KINDS:
@@ -262,4 +265,18 @@ class Injector:
                 voucher["Id"],
                 frozenset({document}),
                 _kinds(K.ORPHAN_DOCUMENT),
+            )
+
+    def _source_redated(self) -> Iterator[Case]:
+        """The voucher's invoice date moved to the month before: its payable invoice stays in this period."""
+        for voucher in self._exported(VOUCHER, payable_invoices.BACK_LINK_FIELD, ", SCMC__Invoice_Date__c"):
+            day = dt.date.fromisoformat(str(voucher["SCMC__Invoice_Date__c"])[:10])
+            earlier = day.replace(day=1) - dt.timedelta(days=1)
+            self._store.update(VOUCHER, voucher["Id"], {"SCMC__Invoice_Date__c": earlier.isoformat()})
+            yield Case(
+                "source_redated",
+                "payable-invoices",
+                voucher["Id"],
+                frozenset({voucher[payable_invoices.BACK_LINK_FIELD]}),
+                _kinds(K.SOURCE_IN_OTHER_PERIOD),
             )
