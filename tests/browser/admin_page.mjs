@@ -43,6 +43,13 @@ try {
   await page.waitForSelector("#schedule-table tbody tr");
   result.schedule = await page.textContent("#schedule-table tbody");
 
+  // The month-end reconciliation of the sample's March: the old void process's credit note has no source.
+  await page.fill("#reconcile-period", "2026/003");
+  await page.click("#run-reconcile");
+  await page.waitForFunction(() => /findings|Everything/.test(document.querySelector("#reconcile-message").textContent));
+  result.reconcileMessage = await page.textContent("#reconcile-message");
+  result.reconcileFindings = await page.textContent("#reconcile-findings tbody");
+
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();

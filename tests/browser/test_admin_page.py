@@ -58,4 +58,6 @@ def test_a_setting_changed_in_the_page_takes_effect_in_the_next_run(admin_server
     assert result["documentsOfFirstInvoice"] == 3  # 5 lines in parts of the new limit of 2
     assert "schedule" in result["statusRow"]
     assert "cron(30 6 ? * MON,THU *)" in result["schedule"]
+    assert "findings" in result["reconcileMessage"]
+    assert "orphan_document" in result["reconcileFindings"] and "SCR000001" in result["reconcileFindings"]
     assert screenshot.stat().st_size > 10_000

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import tempfile
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,14 @@ def _handler_for(env: LocalEnvironment) -> type[BaseHTTPRequestHandler]:
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8") if length else None
-            path = self.path.split("?", 1)[0]
+            path, _, query = self.path.partition("?")
             if method == "POST" and path.startswith("/local/run/"):
                 status, headers, text = _run(env, path.removeprefix("/local/run/"))
             else:
-                answer = env.invoke("admin", events.api_event(method, path, body))
+                event = events.api_event(method, path, body)
+                # As API Gateway passes it (the reconciliation view asks ?period=...).
+                event["queryStringParameters"] = dict(urllib.parse.parse_qsl(query)) or None
+                answer = env.invoke("admin", event)
                 status, headers, text = answer["statusCode"], answer.get("headers") or {}, answer.get("body") or ""
             data = text.encode("utf-8")
             self.send_response(status)

@@ -119,12 +119,15 @@ def generate_volume(
     supplier_sites: int = 0,
     invalid_share: float = 0.0,
     seed: int = 0,
+    month: int | None = None,
 ) -> Path:
     """Write a tree-format data set into ``out_dir``; returns the plan's path.
 
     ``lines_per_invoice`` is a count or an inclusive (low, high) range drawn per document; it
     applies to sales invoices and AP vouchers. ``invalid_share`` of each flow's documents
-    (rounded down, spread evenly) are invalid on purpose.
+    (rounded down, spread evenly) are invalid on purpose. ``month`` (1..8) dates every
+    document in that month of 2026 (one period, for the reconciliation); by default they spread
+    over January to August.
     """
     counts = {
         "sales_invoices": sales_invoices,
@@ -135,6 +138,8 @@ def generate_volume(
         "supplier_sites": supplier_sites,
     }
     _check_arguments(counts, lines_per_invoice, invalid_share)
+    if month is not None and month not in _MONTHS:
+        raise ValueError(f"month must be one of {_MONTHS} (open periods in both companies), not {month}")
     low, high = (lines_per_invoice, lines_per_invoice) if isinstance(lines_per_invoice, int) else lines_per_invoice
     parameters: dict[str, object] = {
         "dataSet": "volume",
@@ -142,13 +147,14 @@ def generate_volume(
         "lines_per_invoice": [low, high],
         "invalid_share": invalid_share,
         "seed": seed,
+        **({"month": month} if month is not None else {}),
     }
     flows: tuple[tuple[Flow, int, Builder], ...] = (
-        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high))),
-        ("sales-credit-notes", credit_invoices, _credit_invoice),
-        ("payable-invoices", payable_invoices, partial(_voucher, lines=(low, high))),
-        ("payable-credit-notes", payable_credit_notes, _voucher_credit),
-        ("journals", perpetual_records, _perpetual_record),
+        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high), month=month)),
+        ("sales-credit-notes", credit_invoices, partial(_credit_invoice, month=month)),
+        ("payable-invoices", payable_invoices, partial(_voucher, lines=(low, high), month=month)),
+        ("payable-credit-notes", payable_credit_notes, partial(_voucher_credit, month=month)),
+        ("journals", perpetual_records, partial(_perpetual_record, month=month)),
         ("vendor-accounts", supplier_sites, _supplier_site),
     )
     with DataSetWriter(out_dir, parameters=parameters) as writer:
@@ -255,7 +261,9 @@ def _net(lines: list[d.InvoiceLine]) -> float:
     return sum(line.quantity * line.derived_unit_price for line in lines)
 
 
-def _sales_invoice(n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int]) -> Iterator[Case]:
+def _sales_invoice(
+    n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int], month: int | None = None
+) -> Iterator[Case]:
     key = f"VOL-SI-{n:06d}"
     customer, company, iso = (
         ("CustTailspin", COMPANY_US, "USD") if kind == "no AR control GLA" else rng.choice(_CUSTOMERS)
@@ -265,7 +273,7 @@ def _sales_invoice(n: int, rng: random.Random, kind: str | None, *, lines: tuple
     inv = d.SalesInvoice(
         f"VolSi{n:06d}",
         customer,
-        _day(rng),
+        _day(rng, month),
         inv_lines,
         company=company,
         iso=iso,
@@ -279,7 +287,7 @@ def _sales_invoice(n: int, rng: random.Random, kind: str | None, *, lines: tuple
     )
 
 
-def _credit_invoice(n: int, rng: random.Random, kind: str | None) -> Iterator[Case]:
+def _credit_invoice(n: int, rng: random.Random, kind: str | None, *, month: int | None = None) -> Iterator[Case]:
     rid = f"VolCi{n:06d}"
     base_key, key = f"VOL-CB-{n:06d}", f"VOL-CI-{n:06d}"
     customer, company, iso = rng.choice(_CUSTOMERS)
@@ -287,7 +295,7 @@ def _credit_invoice(n: int, rng: random.Random, kind: str | None) -> Iterator[Ca
     base = d.SalesInvoice(
         f"VolCiBase{n:06d}",
         customer,
-        _day(rng),
+        _day(rng, month),
         base_lines,
         company=company,
         iso=iso,
@@ -329,7 +337,9 @@ def _voucher_lines(rng: random.Random, supplier: _Supplier, key: str, count: int
     return lines
 
 
-def _voucher(n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int]) -> Iterator[Case]:
+def _voucher(
+    n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int], month: int | None = None
+) -> Iterator[Case]:
     key = f"VOL-PI-{n:06d}"
     supplier = rng.choice(_SUPPLIERS[:2] if kind == "closed period" else _SUPPLIERS)
     if kind == "no vendor account":
@@ -340,7 +350,7 @@ def _voucher(n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, 
         f"VolPi{n:06d}",
         supplier.site,
         key,
-        _day(rng, 9 if closed else None),
+        _day(rng, 9 if closed else month),
         supplier.iso,
         voucher_lines,
         company=supplier.company,
@@ -355,7 +365,7 @@ def _voucher(n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, 
     )
 
 
-def _voucher_credit(n: int, rng: random.Random, kind: str | None) -> Iterator[Case]:
+def _voucher_credit(n: int, rng: random.Random, kind: str | None, *, month: int | None = None) -> Iterator[Case]:
     rid, base_key, key = f"VolPc{n:06d}", f"VOL-PB-{n:06d}", f"VOL-PC-{n:06d}"
     supplier = rng.choice(_SUPPLIERS)
     base_lines = _voucher_lines(rng, supplier, base_key, 2)
@@ -363,7 +373,7 @@ def _voucher_credit(n: int, rng: random.Random, kind: str | None) -> Iterator[Ca
         f"VolPcBase{n:06d}",
         supplier.site,
         base_key,
-        _day(rng),
+        _day(rng, month),
         supplier.iso,
         base_lines,
         company=supplier.company,
@@ -400,7 +410,7 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
 
 
-def _perpetual_record(n: int, rng: random.Random, kind: str | None) -> Iterator[Case]:
+def _perpetual_record(n: int, rng: random.Random, kind: str | None, *, month: int | None = None) -> Iterator[Case]:
     key = f"VOL-JN-{n:06d}"
     if kind:
         transaction, debit, credit, reason, reason_gla = "Manufacture Item", "Inventory", "WIP", None, None
@@ -423,7 +433,7 @@ def _perpetual_record(n: int, rng: random.Random, kind: str | None) -> Iterator[
     p = d.PerpetualRecord(
         f"VolJn{n:06d}",
         transaction,
-        _day(rng),
+        _day(rng, month),
         fins,
         icp=icp,
         company=company,
@@ -473,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, nargs="+", default=[5], help="a count, or LOW HIGH")
     parser.add_argument("--invalid-share", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--month", type=int, help="date every document in this month of 2026 (1..8)")
     args = parser.parse_args(argv)
     lines: LineCount = args.lines[0] if len(args.lines) == 1 else (args.lines[0], args.lines[1])
     plan = generate_volume(
@@ -486,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         supplier_sites=args.supplier_sites,
         invalid_share=args.invalid_share,
         seed=args.seed,
+        month=args.month,
     )
     print(f"wrote {plan}")
     return 0

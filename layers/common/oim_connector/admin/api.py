@@ -13,8 +13,9 @@ from oim_connector.admin.schedules import parse_spec
 from oim_connector.admin.service import AdminService, InvalidSettingsError, parse_rules, parse_settings_body
 from oim_connector.admin.settings_repo import VersionConflictError
 from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorError, NotFoundError, OrgError
-from oim_connector.model.flows import FlowId, parse_flow
+from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId, parse_flow
 from oim_connector.observability import logger
+from oim_connector.reconcile.service import ReconcileRequest
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_TYPES = {
@@ -109,6 +110,19 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
     def delete_schedule(flow: str) -> Response[Any]:
         service().schedules_port().delete(flow_of(flow))
         return _json(200, {"deleted": flow})
+
+    # -- month-end reconciliation (reads only) ---------------------------------------------------
+    @app.get("/admin/reconcile")
+    def reconcile() -> Response[Any]:
+        query = app.current_event.query_string_parameters or {}
+        period = (query.get("period") or "").strip()
+        if not period:
+            raise BadRequestError("Give the period to reconcile: ?period=YYYY/NNN, e.g. 2026/006")
+        flows = tuple(flow_of(f.strip()) for f in (query.get("flows") or "").split(",") if f.strip())
+        request = ReconcileRequest(
+            period=period, company=(query.get("company") or "").strip() or None, flows=flows or DOCUMENT_FLOWS
+        )
+        return _json(200, service().reconcile(request))
 
     # -- status and page ----------------------------------------------------------------------
     @app.get("/admin/status")

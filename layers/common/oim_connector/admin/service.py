@@ -3,6 +3,7 @@ against the org first), schedules, and the status view."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from oim_connector.errors import ConfigurationError, ConnectorError
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, FieldRule
 from oim_connector.org.adapter import SalesforceOrg
+from oim_connector.reconcile.service import ReconcileRequest, reconcile
 
 
 class InvalidSettingsError(ConnectorError):
@@ -104,3 +106,9 @@ class AdminService:
 
     def status(self) -> dict[str, Any]:
         return status_view(self.services.org, self.services.history, self.services.dlq)
+
+    def reconcile(self, request: ReconcileRequest, today: dt.date | None = None) -> dict[str, Any]:
+        """The month-end reconciliation of a period (reads only), with the saved settings' mappings."""
+        settings = self.services.settings.read().settings
+        day = today or dt.datetime.now(dt.UTC).date()
+        return reconcile(self.services.org(), settings, request, today=day).to_json_dict()

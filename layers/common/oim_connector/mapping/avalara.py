@@ -154,7 +154,8 @@ CREDIT_INVOICE_LINES = ("Id", "SCMC__Quantity__c", "SCMC__Amount__c", "SCMC__Des
                         "SCMC__Invoice_Line_Item__r.RecordType.Name",
                         "SCMC__Invoice_Line_Item__r.SCMC__Item__r.Name")  # fmt: skip
 VOUCHER_HEADER = ("Id", "Name", "SCMC__Invoice_Date__c", "CreatedDate", "SCMC__Supplier_Site__c",
-                  "SCMC__Supplier_Site__r.SCMC__Currency__r.Name",  # a voucher has no currency of its own (OIM DD 2023.1)
+                  # a voucher has no currency of its own (OIM DD 2023.1): its supplier site's
+                  "SCMC__Supplier_Site__r.SCMC__Currency__r.Name",
                   *(f"SCMC__Supplier_Site__r.{f}" for f in _SITE_ADDRESS))  # fmt: skip
 # A voucher line's SCMC__Item__c is a text formula, not a lookup (OIM DD 2023.3 AP_Voucher_Line__c): the item is
 # the PO line's Item Master, or the Accounting Item of an accounting line.

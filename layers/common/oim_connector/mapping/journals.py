@@ -229,18 +229,25 @@ def _journal_type(itpr: Mapping[str, Any], settings: JournalSettings, label: str
     return match
 
 
+# Where each journal date source reads its date; the reconciliation selects by the same paths.
+JOURNAL_DATE_PATHS: dict[str, tuple[str, ...]] = {
+    "record": ("SCMFFA__Journal_Date__c",),
+    "invoice": ("SCMC__Invoicing__r.SCMC__Invoice_Date__c",),
+    "ap_voucher": ("SCMC__AP_Voucher__r.SCMC__Accounting_Date__c", "SCMC__AP_Voucher__r.SCMC__Invoice_Date__c"),
+    "transaction": ("SCMC__Transaction_Date__c", "CreatedDate"),
+}
+
+
+def journal_date_paths(settings: JournalSettings) -> tuple[str, ...]:
+    """The field paths the journal date is taken from, first filled wins."""
+    return tuple(path for source in settings.journal_date_sources for path in JOURNAL_DATE_PATHS[source])
+
+
 def _journal_date(itpr: Mapping[str, Any], settings: JournalSettings) -> dt.date | None:
-    paths = {
-        "record": ("SCMFFA__Journal_Date__c",),
-        "invoice": ("SCMC__Invoicing__r.SCMC__Invoice_Date__c",),
-        "ap_voucher": ("SCMC__AP_Voucher__r.SCMC__Accounting_Date__c", "SCMC__AP_Voucher__r.SCMC__Invoice_Date__c"),
-        "transaction": ("SCMC__Transaction_Date__c", "CreatedDate"),
-    }
-    for source in settings.journal_date_sources:
-        for path in paths[source]:
-            day = parse_date(get_path(itpr, path))
-            if day is not None:
-                return day
+    for path in journal_date_paths(settings):
+        day = parse_date(get_path(itpr, path))
+        if day is not None:
+            return day
     return None
 
 

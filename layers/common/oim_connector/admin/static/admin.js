@@ -149,6 +149,29 @@ async function loadStatus() {
   $("dlq-depths").textContent = depths.length ? `Dead-letter queues: ${depths.join(", ")}` : "";
 }
 
+function rowOf(cells) {
+  const row = document.createElement("tr");
+  for (const text of cells) row.append(Object.assign(document.createElement("td"), { textContent: String(text ?? "") }));
+  return row;
+}
+
+async function runReconcile() {
+  const params = new URLSearchParams({ period: $("reconcile-period").value.trim() });
+  if ($("reconcile-company").value.trim()) params.set("company", $("reconcile-company").value.trim());
+  $("reconcile-message").textContent = "Reconciling...";
+  const { ok, data } = await api("GET", `reconcile?${params}`);
+  if (!ok) {
+    $("reconcile-message").textContent = data.message;
+    return;
+  }
+  const found = data.findings.length;
+  $("reconcile-message").textContent = found ? `${found} findings (${data.apiRequests} API requests)`
+    : `Everything is in the ledger once, at the same amounts (${data.apiRequests} API requests)`;
+  $("reconcile-flows").tBodies[0].replaceChildren(...data.flows.map((f) => rowOf([f.flow, f.sources, f.documents, f.findings])));
+  $("reconcile-findings").tBodies[0].replaceChildren(...data.findings.map((f) => rowOf([f.kind,
+    f.sourceName || f.sourceId, f.documentName || f.documentId, f.field, f.sourceValue, f.ledgerValue, f.ageDays, f.action])));
+}
+
 function start() {
   $("flow-select").replaceChildren(...FLOWS.map((f) => Object.assign(document.createElement("option"), { value: f, textContent: f })));
   $("flow-select").addEventListener("change", showFlow);
@@ -157,6 +180,7 @@ function start() {
   $("save-schedule").addEventListener("click", saveSchedule);
   $("delete-schedule").addEventListener("click", deleteSchedule);
   $("refresh-status").addEventListener("click", loadStatus);
+  $("run-reconcile").addEventListener("click", runReconcile);
   Promise.all([loadSettings(), loadSchedules(), loadStatus()]).then(() => { document.body.dataset.ready = "true"; });
 }
 
