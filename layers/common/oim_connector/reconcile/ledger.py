@@ -106,7 +106,9 @@ SHAPES: dict[FlowId, LedgerShape] = {
         "SCMFFA__AP_Voucher_Credit__c",
         payable_credit_notes.PREFIX,
         _payable_lines(
-            payable_credit_notes.TARGET, "c2g__PurchaseCreditNoteLineItems__r", "c2g__PurchaseCreditNoteExpLineItems__r"
+            payable_credit_notes.TARGET,
+            "c2g__PurchaseCreditNoteLineItems__r",
+            "c2g__PurchaseCreditNoteExpenseLineItems__r",
         ),
         "payable credit note",
     ),
