@@ -57,6 +57,9 @@ class FieldDef(BaseModel):
     relationship: str | None = None
     child_relationship: str | None = None
     master_detail: bool = False
+    # Master-detail only: "Allow reparenting" (Salesforce's default is off: a detail record keeps
+    # its master; a change is refused as INVALID_FIELD_FOR_INSERT_UPDATE).
+    reparentable: bool = False
     format: str | None = None
     conf: Confidence | None = None
     description: str | None = None
@@ -67,8 +70,12 @@ class FieldDef(BaseModel):
         return self.type in ("reference", "id") and self.to is not None
 
     @property
-    def updateable(self) -> bool:
+    def createable(self) -> bool:
         return not self.system and self.type != "autonumber"
+
+    @property
+    def updateable(self) -> bool:
+        return self.createable and not (self.master_detail and not self.reparentable)
 
 
 class ChildRelationship(BaseModel):
@@ -86,6 +93,8 @@ class ObjectDef(BaseModel):
     label: str
     key_prefix: str = Field(min_length=3, max_length=3)
     conf: Confidence = "C"
+    # Setup objects the API only reads (User, Organization): inserts, updates and deletes are refused.
+    read_only: bool = False
     fields: dict[str, FieldDef]
     _indexes: tuple[dict[str, FieldDef], dict[str, FieldDef]] | None = PrivateAttr(default=None)
 
@@ -175,7 +184,12 @@ def parse_schema(raw: dict[str, object]) -> Schema:
             fs.setdefault("conf", conf)
             fields[field_name] = FieldDef(name=field_name, **fs)
         objects[obj_name] = ObjectDef(
-            name=obj_name, label=spec["label"], key_prefix=spec["key_prefix"], conf=conf, fields=fields
+            name=obj_name,
+            label=spec["label"],
+            key_prefix=spec["key_prefix"],
+            conf=conf,
+            read_only=bool(spec.get("read_only", False)),
+            fields=fields,
         )
     return Schema(objects=objects)
 
