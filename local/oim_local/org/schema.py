@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "objects.yaml"
 
@@ -64,6 +64,12 @@ class FieldDef(BaseModel):
     conf: Confidence | None = None
     description: str | None = None
     system: bool = False
+
+    @model_validator(mode="after")
+    def _reparentable_needs_master_detail(self) -> FieldDef:
+        if self.reparentable and not self.master_detail:
+            raise ValueError(f"{self.name}: reparentable applies to master-detail fields only")
+        return self
 
     @property
     def is_reference(self) -> bool:

@@ -4,9 +4,11 @@ and pages that count child rows."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from oim_local.org.identity import ORG_ID, USER_ID, USERNAME
+from oim_local.org.schema import parse_schema
 from oim_local.org.server.app import OrgApp
 from oim_local.org.store import OrgStore
 
@@ -189,3 +191,37 @@ def test_child_rows_count_toward_the_2000_row_page(app: OrgApp, store: OrgStore,
     # 500 invoices of 6 rows each (the invoice and 5 lines): 333 fit in 2,000 rows, then 167.
     assert [len(page["records"]) for page in pages] == [333, 167]
     assert sum(len(p["records"]) for p in pages) == pages[0]["totalSize"] == 500
+
+
+def test_a_reparentable_master_detail_field_may_move_its_record(tmp_path: Path) -> None:
+    schema = parse_schema(
+        {
+            "objects": {
+                "Parent__c": {"label": "Parent", "key_prefix": "a0P", "name": {"type": "string", "length": 80}},
+                "Child__c": {
+                    "label": "Child",
+                    "key_prefix": "a0C",
+                    "name": {"type": "string", "length": 80},
+                    "fields": {
+                        "Parent__c": {
+                            "type": "reference",
+                            "to": "Parent__c",
+                            "relationship": "Parent__r",
+                            "child_relationship": "Children__r",
+                            "required": True,
+                            "master_detail": True,
+                            "reparentable": True,
+                        }
+                    },
+                },
+            }
+        }
+    )
+    store = OrgStore(tmp_path / "reparent.db", schema)
+    try:
+        first, second = (store.create("Parent__c", {"Name": name}) for name in ("P1", "P2"))
+        child = store.create("Child__c", {"Name": "C", "Parent__c": first})
+        store.update("Child__c", child, {"Parent__c": second})
+        assert store.get("Child__c", child)["Parent__c"] == second
+    finally:
+        store.close()
