@@ -62,6 +62,8 @@ def client_env(org: RunningOrg, home: Path) -> dict[str, str]:
         "SF_ACCESS_TOKEN": org.token,
         "SF_DISABLE_TELEMETRY": "true",
         "SF_AUTOUPDATE_DISABLE": "true",
+        # What @oclif/plugin-update's init hook reads: without it every command spawns `sf update`.
+        "SF_DISABLE_AUTOUPDATE": "true",
         "SF_SKIP_NEW_VERSION_CHECK": "true",
         "SF_USE_GENERIC_UNIX_KEYCHAIN": "true",
         "SF_CONTENT_TYPE": "JSON",
