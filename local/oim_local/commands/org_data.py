@@ -15,6 +15,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     load = org.add_parser("load", help="load plan files (sf data import tree format) into a local org")
     load.add_argument("plans", nargs="+", type=Path, metavar="PLAN.json", help="plan or data files")
     load.add_argument("--db", required=True, type=Path, help="the local org's SQLite file (created if new)")
+    load.add_argument(
+        "--ignore-unknown-fields",
+        action="store_true",
+        help="drop fields the local org's data model does not have (each is listed) instead of refusing the load",
+    )
     load.set_defaults(handler=run_load)
 
     export = org.add_parser("export", help="export a local org's records (sf data export tree format)")
@@ -30,7 +35,7 @@ def run_load(args: argparse.Namespace) -> int:
 
     store = OrgStore(args.db)
     try:
-        report = load_plans(store, args.plans)
+        report = load_plans(store, args.plans, ignore_unknown_fields=args.ignore_unknown_fields)
     except TreeLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -38,6 +43,12 @@ def run_load(args: argparse.Namespace) -> int:
         store.close()
     for sobject, count in report.counts.items():
         print(f"{sobject}: {count}")
+    if report.system_fields_dropped:
+        names = ", ".join(report.system_fields_dropped)
+        print(f"system fields set by the org, not loaded: {names}")
+    if report.unknown_fields_dropped:
+        names = ", ".join(f"{name} ({count})" for name, count in report.unknown_fields_dropped.items())
+        print(f"unknown fields dropped (--ignore-unknown-fields): {names}")
     print(f"loaded {report.total} records into {args.db}")
     return 0
 

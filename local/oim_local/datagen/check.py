@@ -83,7 +83,7 @@ def _field_problems(obj: ObjectDef, name: str, value: object, saved: dict[str, s
         return ["not a field of the object"]
     if field.name != name:
         return [f"spelled {field.name} in the schema"]
-    if not field.updateable:
+    if not field.createable:
         return [f"{field.type} field: the org sets it, the data must not"]
     if value is None:
         return []
@@ -143,7 +143,7 @@ def _missing_required(obj: ObjectDef, rec: dict[str, object]) -> list[str]:
     return [
         f"required field {f.name} is not set"
         for f in obj.fields.values()
-        if f.required and f.updateable and rec.get(f.name) is None
+        if f.required and f.createable and rec.get(f.name) is None
     ]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "objects.yaml"
 
@@ -57,6 +57,9 @@ class FieldDef(BaseModel):
     relationship: str | None = None
     child_relationship: str | None = None
     master_detail: bool = False
+    # Master-detail only: "Allow reparenting" (Salesforce's default is off: a detail record keeps
+    # its master; a change is refused as INVALID_FIELD_FOR_INSERT_UPDATE).
+    reparentable: bool = False
     format: str | None = None
     conf: Confidence | None = None
     description: str | None = None
@@ -66,13 +69,23 @@ class FieldDef(BaseModel):
     child_source: str | None = None  # the same for the child relationship name, when subqueries use it
     system: bool = False
 
+    @model_validator(mode="after")
+    def _reparentable_needs_master_detail(self) -> FieldDef:
+        if self.reparentable and not self.master_detail:
+            raise ValueError(f"{self.name}: reparentable applies to master-detail fields only")
+        return self
+
     @property
     def is_reference(self) -> bool:
         return self.type in ("reference", "id") and self.to is not None
 
     @property
-    def updateable(self) -> bool:
+    def createable(self) -> bool:
         return not self.system and self.type != "autonumber"
+
+    @property
+    def updateable(self) -> bool:
+        return self.createable and not (self.master_detail and not self.reparentable)
 
 
 class ChildRelationship(BaseModel):
@@ -91,6 +104,8 @@ class ObjectDef(BaseModel):
     key_prefix: str = Field(min_length=3, max_length=3)
     conf: Confidence = "C"
     source: str | None = None
+    # Setup objects the API only reads (User, Organization): inserts, updates and deletes are refused.
+    read_only: bool = False
     fields: dict[str, FieldDef]
     _indexes: tuple[dict[str, FieldDef], dict[str, FieldDef]] | None = PrivateAttr(default=None)
 
@@ -185,6 +200,7 @@ def parse_schema(raw: dict[str, object]) -> Schema:
             key_prefix=spec["key_prefix"],
             conf=conf,
             source=spec.get("source"),
+            read_only=bool(spec.get("read_only", False)),
             fields=fields,
         )
     return Schema(objects=objects)

@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from oim_local.org import tables
 from oim_local.org.errors import SalesforceApiError, invalid_field, not_found
+from oim_local.org.identity import ORGANIZATION_RECORD, USER_RECORD
 from oim_local.org.ids import is_valid_id, new_id, to_18
 from oim_local.org.schema import FieldDef, ObjectDef, Schema, load_schema
 from oim_local.org.tables import quote
 from oim_local.org.validation import posting
-from oim_local.org.validation.fields import format_datetime, max_length
+from oim_local.org.validation.fields import coerce, format_datetime, max_length
 from oim_local.org.validation.records import (
     ForeignKey,
     apply_defaults,
+    check_reparenting,
     check_required,
     read_body,
 )
@@ -62,6 +64,18 @@ class OrgStore:
                 f"CREATE TABLE IF NOT EXISTS {META_TABLE} (sobject TEXT PRIMARY KEY, "
                 "id_serial INTEGER NOT NULL DEFAULT 0, autonumber INTEGER NOT NULL DEFAULT 0)"
             )
+            self._seed_setup_records()
+
+    def _seed_setup_records(self) -> None:
+        """The org's one Organization and integration User (read-only objects), once."""
+        for name, record in (("Organization", ORGANIZATION_RECORD), ("User", USER_RECORD)):
+            obj = self.schema.object(name)
+            if obj is None or self._row(obj, record["Id"]) is not None:
+                continue  # a schema without setup objects (unit tests' own schemas)
+            now = self._now()
+            values = {k: coerce(obj.fields[k], v) if k != "Id" and v is not None else v for k, v in record.items()}
+            values.update(CreatedDate=now, LastModifiedDate=now, SystemModstamp=now, IsDeleted=False)
+            self._insert(obj, values)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -156,6 +170,7 @@ class OrgStore:
         """
         with self.transaction():
             obj = self.object_def(sobject)
+            _refuse_read_only(obj, "inserted")
             body = read_body(obj, fields, operation="create", allow_audit_fields=allow_audit_fields)
             values = body.values
             self._resolve_foreign_keys(obj, body.foreign_keys, values)
@@ -179,11 +194,13 @@ class OrgStore:
     def update(self, sobject: str, record_id: str, fields: Mapping[str, Any]) -> None:
         with self.transaction():
             obj = self.object_def(sobject)
+            _refuse_read_only(obj, "updated")
             record_id = self._record_id(obj, record_id)
-            self._live_row(obj, record_id)
+            current = self._live_row(obj, record_id)
             body = read_body(obj, fields, operation="update", record_id=record_id)
             values = body.values
             self._resolve_foreign_keys(obj, body.foreign_keys, values)
+            check_reparenting(obj, values, {n: tables.from_db(obj.fields[n], current[n]) for n in values})
             check_required(obj, values, operation="update")
             self._check_references(obj, values)
             self._check_unique(obj, values, record_id=record_id)
@@ -237,6 +254,7 @@ class OrgStore:
         """Soft delete (IsDeleted = 1); master-detail children are deleted with their parent."""
         with self.transaction():
             obj = self.object_def(sobject)
+            _refuse_read_only(obj, "deleted")
             record_id = self._record_id(obj, record_id)
             self._live_row(obj, record_id)
             self._soft_delete(obj, record_id, self._now())
@@ -447,6 +465,15 @@ class OrgStore:
                 today=self._clock().astimezone(UTC).date(),  # TODAY follows the org's clock
             )
 
+    def live_record_count(self) -> int:
+        """Records not deleted, over every object (for the DataStorageMB limit)."""
+        with self.transaction():
+            total = 0
+            for obj in self.schema.objects.values():
+                sql = f"SELECT COUNT(*) FROM {quote(obj.name)} WHERE {quote('IsDeleted')} = 0"  # noqa: S608
+                total += int(self._conn.execute(sql).fetchone()[0])
+            return total
+
     def describe(self, sobject: str, *, api_version: str = DEFAULT_API_VERSION) -> dict[str, Any]:
         obj = self.object_def(sobject)
         children = [
@@ -593,6 +620,15 @@ def _body_value(obj: ObjectDef, fields: Mapping[str, Any], target: FieldDef) -> 
     return None
 
 
+def _refuse_read_only(obj: ObjectDef, operation: str) -> None:
+    if obj.read_only:
+        raise SalesforceApiError(
+            400,
+            "INVALID_TYPE_FOR_OPERATION",
+            f"entity type cannot be {operation}: {obj.name} is a setup object the API only reads",
+        )
+
+
 def _attributes(obj: ObjectDef, record_id: str, api_version: str) -> dict[str, str]:
     return {"type": obj.name, "url": f"/services/data/v{api_version}/sobjects/{obj.name}/{record_id}"}
 
@@ -606,9 +642,9 @@ def _object_summary(obj: ObjectDef, api_version: str) -> dict[str, Any]:
         "keyPrefix": obj.key_prefix,
         "custom": obj.name.endswith("__c"),
         "queryable": True,
-        "createable": True,
-        "updateable": True,
-        "deletable": True,
+        "createable": not obj.read_only,
+        "updateable": not obj.read_only,
+        "deletable": not obj.read_only,
         "urls": {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"},
     }
 
@@ -644,5 +680,5 @@ def _describe_field(fdef: FieldDef) -> dict[str, Any]:
         "restrictedPicklist": fdef.type in ("picklist", "multipicklist") and fdef.restricted,
         "defaultValue": default,
         "updateable": fdef.updateable,
-        "createable": fdef.updateable,
+        "createable": fdef.createable,
     }

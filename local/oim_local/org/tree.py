@@ -26,8 +26,27 @@ from oim_local.org.ids import is_valid_id, to_18
 from oim_local.org.schema import FieldDef, ObjectDef, Schema
 from oim_local.org.store import OrgStore
 from oim_local.org.tables import quote
+from oim_local.org.validation.records import AUDIT_FIELDS
 
 PLAN_FILE = "plan.json"
+# Fields a real org's `sf data export tree` writes that the org sets itself: the loader drops
+# them (and says so) instead of refusing, as `sf data import tree` cannot set them either.
+EXPORT_SYSTEM_FIELDS = frozenset(
+    name.lower()
+    for name in (
+        "OwnerId",
+        "CreatedById",
+        "LastModifiedById",
+        "RecordTypeId",
+        "SystemModstamp",
+        "IsDeleted",
+        "MasterRecordId",
+        "LastActivityDate",
+        "LastViewedDate",
+        "LastReferencedDate",
+        "CurrencyIsoCode",
+    )
+)
 
 
 class TreeLoadError(Exception):
@@ -49,6 +68,10 @@ class LoadReport:
 
     counts: dict[str, int] = field(default_factory=dict)
     reference_ids: dict[str, str] = field(default_factory=dict)
+    # "Object.Field" -> records: system fields the org sets itself, dropped.
+    system_fields_dropped: dict[str, int] = field(default_factory=dict)
+    # "Object.Field" -> records: fields unknown to the data model, dropped on request.
+    unknown_fields_dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -77,16 +100,46 @@ class _Pending:
 # ---------------------------------------------------------------------------------- load
 
 
-def load_plans(store: OrgStore, plan_paths: Sequence[Path]) -> LoadReport:
-    """Load plan files (or data files given directly) into ``store``, all or nothing."""
+def load_plans(store: OrgStore, plan_paths: Sequence[Path], *, ignore_unknown_fields: bool = False) -> LoadReport:
+    """Load plan files (or data files given directly) into ``store``, all or nothing.
+
+    Fields unknown to the data model are refused, every one named, unless
+    ``ignore_unknown_fields``: then they are dropped and listed in the report.
+    """
     if not plan_paths:
         raise TreeLoadError("no files to load: give one or more plan.json or data files")
     pending: list[_Pending] = []
+    notes = _ReadNotes()
     for path in plan_paths:
-        pending.extend(_read_input(store.schema, Path(path)))
+        pending.extend(_read_input(store.schema, Path(path), notes))
+    if notes.unknown and not ignore_unknown_fields:
+        listed = "; ".join(
+            f"{name} ({notes.unknown[name]} record(s), first at {notes.first_seen[name]})" for name in notes.unknown
+        )
+        raise TreeLoadError(
+            f"the local org's data model has no field for {len(notes.unknown)} field(s): {listed}. Remove them, "
+            "correct their names, or pass --ignore-unknown-fields to load without them (nothing was loaded)"
+        )
     _check_reference_ids(pending)
     with store.transaction():
-        return _Loader(store, pending).run()
+        report = _Loader(store, pending).run()
+    report.system_fields_dropped = dict(notes.system)
+    report.unknown_fields_dropped = dict(notes.unknown)
+    return report
+
+
+@dataclass
+class _ReadNotes:
+    """Fields met while reading that are not loaded: "Object.Field" -> records."""
+
+    system: dict[str, int] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
+    first_seen: dict[str, str] = field(default_factory=dict)  # "Object.Field" -> file, record, field
+
+    def add(self, book: dict[str, int], item: _Pending, name: str) -> None:
+        key = f"{item.obj.name}.{name}"
+        book[key] = book.get(key, 0) + 1
+        self.first_seen.setdefault(key, item.where(name))
 
 
 def _read_json(path: Path) -> Any:
@@ -100,19 +153,19 @@ def _read_json(path: Path) -> Any:
         raise TreeLoadError(f"{path}: not a readable JSON file ({error}); fix the JSON") from error
 
 
-def _read_input(schema: Schema, path: Path) -> list[_Pending]:
+def _read_input(schema: Schema, path: Path, notes: _ReadNotes) -> list[_Pending]:
     content = _read_json(path)
     if isinstance(content, list):
-        return _read_plan(schema, path, content)
+        return _read_plan(schema, path, content, notes)
     if isinstance(content, dict) and "records" in content:
-        return _read_data_file(schema, path, None, save_refs=True, resolve_refs=True, content=content)
+        return _read_data_file(schema, path, None, save_refs=True, resolve_refs=True, content=content, notes=notes)
     raise TreeLoadError(
         f"{path}: neither a plan (a JSON list of {{sobject, files}}) nor a data file "
         '(an object with "records"); give a plan.json or a data file'
     )
 
 
-def _read_plan(schema: Schema, path: Path, content: list[Any]) -> list[_Pending]:
+def _read_plan(schema: Schema, path: Path, content: list[Any], notes: _ReadNotes) -> list[_Pending]:
     pending: list[_Pending] = []
     for index, raw in enumerate(content):
         try:
@@ -139,6 +192,7 @@ def _read_plan(schema: Schema, path: Path, content: list[Any]) -> list[_Pending]
                     save_refs=entry.saveRefs,
                     resolve_refs=entry.resolveRefs,
                     content=_read_json(data_path),
+                    notes=notes,
                 )
             )
     return pending
@@ -152,12 +206,13 @@ def _read_data_file(
     save_refs: bool,
     resolve_refs: bool,
     content: Any,
+    notes: _ReadNotes,
 ) -> list[_Pending]:
     if not isinstance(content, dict) or not isinstance(content.get("records"), list):
         raise TreeLoadError(f'{path}: a data file must be an object with a "records" list; fix its shape')
     pending: list[_Pending] = []
     for index, record in enumerate(content["records"]):
-        _read_record(schema, path, record, index, plan_object, None, None, save_refs, resolve_refs, pending)
+        _read_record(schema, path, record, index, plan_object, None, None, save_refs, resolve_refs, pending, notes)
     return pending
 
 
@@ -172,6 +227,7 @@ def _read_record(
     save_refs: bool,
     resolve_refs: bool,
     out: list[_Pending],
+    notes: _ReadNotes,
 ) -> None:
     if not isinstance(record, dict):
         raise TreeLoadError(f"{path}: record {index + 1} is not a JSON object; fix the file")
@@ -210,15 +266,18 @@ def _read_record(
             if isinstance(value, str) and is_valid_id(value):
                 item.original_id = to_18(value)
             continue
-        if obj.field(key) is not None or (obj.relationship(key) is not None and isinstance(value, dict)):
+        known = obj.field(key)
+        if known is not None and not known.createable and known.name not in AUDIT_FIELDS:
+            # Set by the org (SystemModstamp, an auto-number Name): a load cannot set it either.
+            notes.add(notes.system, item, known.name)
+        elif known is not None or (obj.relationship(key) is not None and isinstance(value, dict)):
             item.body[key] = value
         elif key.lower() in child_index:
             children.append((key, value))
+        elif key.lower() in EXPORT_SYSTEM_FIELDS:
+            notes.add(notes.system, item, key)
         else:
-            raise TreeLoadError(
-                f"{item.where(key)}: {obj.name} has no field or child relationship {key!r}; "
-                "remove it or correct its name"
-            )
+            notes.add(notes.unknown, item, key)
     out.append(item)
     for key, value in children:
         relation = child_index[key.lower()]
@@ -238,6 +297,7 @@ def _read_record(
                 save_refs,
                 resolve_refs,
                 out,
+                notes,
             )
 
 
@@ -364,7 +424,8 @@ def export_tree(store: OrgStore, out_dir: Path, *, as_plan: bool = False) -> lis
     lookups as ``@referenceId`` and no Ids, ready for ``load_plans``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with store.transaction():
-        rows = {obj.name: _live_rows(store, obj) for obj in store.schema.objects.values()}
+        # Setup objects (User, Organization) are the org's own; a load could not create them.
+        rows = {obj.name: _live_rows(store, obj) for obj in store.schema.objects.values() if not obj.read_only}
     present = [name for name, found in rows.items() if found]
     order = _load_order(store.schema, present)
     reference_ids: dict[str, str] = {}
@@ -401,7 +462,7 @@ def _export_record(
         record["Id"] = row["Id"]
     for fdef in obj.fields.values():
         value = row[fdef.name]
-        if value is None or fdef.system or (as_plan and not fdef.updateable):
+        if value is None or fdef.system or (as_plan and not fdef.createable):
             continue
         if as_plan and fdef.is_reference:
             if value not in reference_ids:

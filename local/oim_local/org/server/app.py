@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from oim_local.org import identity
 from oim_local.org.errors import SalesforceApiError, not_found
+from oim_local.org.identity import ORG_ID, USER_ID
 from oim_local.org.server import apex
 from oim_local.org.server.auth import SESSION_INVALID_MESSAGE, TokenRegistry
 from oim_local.org.server.control import CONTROL_PREFIX, ControlApi
@@ -37,6 +39,8 @@ from oim_local.org.store import OrgStore
 logger = logging.getLogger(__name__)
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 (a path, not a secret)
+USERINFO_PATH = "/services/oauth2/userinfo"
+IDENTITY_PREFIX = "/id/"
 APEX_PREFIX = "/services/apexrest/"
 LIMIT_HEADER = "Sforce-Limit-Info"
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
@@ -69,7 +73,13 @@ class OrgApp:
         oauth = settings.oauth or OAuthConfig(instance_url=settings.instance_url)
         self._token_endpoint = TokenEndpoint(oauth, self._tokens, clock)
         self._faults = FaultInjector()
-        self._routes = DataRoutes(QueryCursors(), self._usage, GraphExecutor(self._faults, self._counters))
+        self._instance_url = oauth.instance_url
+        self._routes = DataRoutes(
+            QueryCursors(),
+            self._usage,
+            GraphExecutor(self._faults, self._counters),
+            identity_url=f"{oauth.instance_url}/id/{ORG_ID}/{USER_ID}",
+        )
         self._control = ControlApi(
             counters=self.counters,
             reset_counters=self.reset_counters,
@@ -116,6 +126,11 @@ class OrgApp:
         if path == TOKEN_PATH:
             self._counters.count_request("token")
             return self._token_endpoint.handle(request)
+        if path == USERINFO_PATH or path.startswith(IDENTITY_PREFIX):
+            # OpenID Connect userinfo and the identity URL the token endpoint returns.
+            if not self._tokens.is_valid(request.bearer_token()):
+                return _invalid_session()
+            return self._identity(request)
         if path.startswith(CONTROL_PREFIX):
             if not self._tokens.is_valid(request.bearer_token()):
                 return _invalid_session()
@@ -125,6 +140,17 @@ class OrgApp:
                 return _invalid_session()
             return self._api_request(request)
         return error_response(not_found())
+
+    def _identity(self, request: ApiRequest) -> ApiResponse:
+        if request.method not in ("GET", "POST"):
+            return error_response(method_not_allowed(request.method, "GET,POST"))
+        self._counters.count_request("identity")
+        if request.path == USERINFO_PATH:
+            return ApiResponse(200, identity.userinfo(self._instance_url))
+        org_id, _, user_id = request.path[len(IDENTITY_PREFIX) :].strip("/").partition("/")
+        if org_id[:15] != ORG_ID[:15] or user_id[:15] != USER_ID[:15]:
+            return ApiResponse(403, "Bad_Id")  # what the identity service answers for an unknown id
+        return ApiResponse(200, identity.identity(self._instance_url))
 
     def _api_request(self, request: ApiRequest) -> ApiResponse:
         kind, handler, draws_lock, data_path = self._route(request)

@@ -16,10 +16,12 @@ RequestKind = Literal[
     "graph",
     "collections",
     "composite",
+    "tree",
     "describe",
     "limits",
     "apex",
     "token",
+    "identity",
     "other",
 ]
 

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote_plus
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from oim_local.org.identity import ORG_ID, USER_ID
 from oim_local.org.server.auth import TokenRegistry
 from oim_local.org.server.jwt_bearer import InvalidAssertion, verify_assertion
 from oim_local.org.server.wire import ApiRequest, ApiResponse
@@ -19,9 +20,6 @@ from oim_local.org.server.wire import ApiRequest, ApiResponse
 CLIENT_CREDENTIALS = "client_credentials"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LOGIN_AUDIENCE = "https://login.salesforce.com"
-# Ids of the org and the integration user, shaped like Salesforce's.
-ORG_ID = "00D5L0000000001EAA"
-USER_ID = "0055L0000000001AAA"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""SOQL over REST: pages of at most 2,000 records and in-memory cursors for the rest."""
+"""SOQL over REST: pages of at most 2,000 records and in-memory cursors for the rest.
+
+Child records of a relationship subquery count toward a page's size, as Salesforce counts them
+("Child objects count toward the number of records for the batch size", Query Options header,
+REST API Developer Guide): a page holds parents until parents plus children would pass the batch
+size, and always at least one parent.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +39,27 @@ def page_size(query_options: str | None) -> int:
     return MAX_QUERY_PAGE
 
 
+def record_weight(record: Any) -> int:
+    """How many rows a record counts for in a page: itself and the children it carries."""
+    weight = 1
+    if isinstance(record, dict):
+        for value in record.values():
+            if isinstance(value, dict) and isinstance(value.get("records"), list):
+                weight += len(value["records"])
+    return weight
+
+
+def page_end(records: list[Any], start: int, size: int) -> int:
+    """The index after the last record of the page starting at ``start``."""
+    end, rows = start, 0
+    while end < len(records):
+        rows += record_weight(records[end])
+        if rows > size and end > start:
+            break
+        end += 1
+    return end
+
+
 def invalid_locator() -> SalesforceApiError:
     return SalesforceApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
 
@@ -61,7 +88,8 @@ class QueryCursors:
 
     def first_page(self, total_size: int, records: list[Any], *, size: int, next_url_prefix: str) -> dict[str, Any]:
         """The response to a query; opens a cursor when the records do not fit one page."""
-        if len(records) <= size:
+        end = page_end(records, 0, size)
+        if end >= len(records):
             return {"totalSize": total_size, "done": True, "records": records}
         locator = "01g" + "".join(secrets.choice(_LOCATOR_ALPHABET) for _ in range(15))
         with self._lock:
@@ -74,8 +102,8 @@ class QueryCursors:
         return {
             "totalSize": total_size,
             "done": False,
-            "nextRecordsUrl": f"{next_url_prefix}/{locator}-{size}",
-            "records": records[:size],
+            "nextRecordsUrl": f"{next_url_prefix}/{locator}-{end}",
+            "records": records[:end],
         }
 
     def next_page(self, locator_and_offset: str, *, next_url_prefix: str) -> dict[str, Any]:
@@ -90,7 +118,7 @@ class QueryCursors:
                 raise invalid_locator()
             cursor.last_used = self._clock()
             self._cursors.move_to_end(locator)
-        end = offset + cursor.page_size
+        end = page_end(cursor.records, offset, cursor.page_size)
         page: dict[str, Any] = {"totalSize": cursor.total_size, "done": end >= len(cursor.records)}
         if end < len(cursor.records):
             page["nextRecordsUrl"] = f"{next_url_prefix}/{locator}-{end}"

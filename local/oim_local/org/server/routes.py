@@ -16,9 +16,12 @@ from oim_local.org.server.collections import Collections
 from oim_local.org.server.composite import CompositeExecutor
 from oim_local.org.server.counters import RequestKind
 from oim_local.org.server.graph import GraphExecutor
+from oim_local.org.server.org_limits import limits_body
 from oim_local.org.server.paths import DataPath, fields_param, parse_data_path
 from oim_local.org.server.query import QueryCursors, page_size
+from oim_local.org.server.query_columns import column_metadata
 from oim_local.org.server.sobjects import WriteContext, method_not_allowed
+from oim_local.org.server.tree import create_tree
 from oim_local.org.server.usage import ApiUsage
 from oim_local.org.server.wire import ApiResponse
 from oim_local.org.soql.errors import SoqlError
@@ -49,7 +52,10 @@ class DataRoutes:
         cursors: QueryCursors,
         usage: ApiUsage,
         graphs: GraphExecutor,
+        *,
+        identity_url: str = "",
     ) -> None:
+        self._identity_url = identity_url
         self._cursors = cursors
         self._usage = usage
         self._graphs = graphs
@@ -91,6 +97,8 @@ class DataRoutes:
             return self._only(method, "POST", Route("composite", self._run_composite, draws_lock_fault=True))
         if segments[1] == "graph" and len(segments) == 2:
             return self._only(method, "POST", Route("graph", self._run_graph))
+        if segments[1] == "tree" and len(segments) == 3:
+            return self._only(method, "POST", Route("tree", self._run_tree, draws_lock_fault=True))
         if segments[1] != "sobjects":
             raise not_found()
         if len(segments) == 2:
@@ -117,7 +125,7 @@ class DataRoutes:
         if path is None:
             raise not_found()
         route = self.resolve(method, path)
-        if route.kind in ("graph", "composite"):
+        if route.kind in ("graph", "composite", "tree"):
             raise SalesforceApiError(400, "INVALID_INPUT", f"{url} cannot be a composite subrequest.")
         request_version = context.api_version
         context.api_version = path.api_version
@@ -131,11 +139,14 @@ class DataRoutes:
     def _resources(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
         base = f"/services/data/v{context.api_version}"
         names = ("sobjects", "query", "queryAll", "limits", "composite")
-        return ApiResponse(200, {name: f"{base}/{name}" for name in names})
+        resources = {name: f"{base}/{name}" for name in names}
+        if self._identity_url:
+            resources["identity"] = self._identity_url  # the full URL, as Salesforce lists it
+        return ApiResponse(200, resources)
 
     def _limits(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
         used, limit = self._usage.snapshot()
-        return ApiResponse(200, {"DailyApiRequests": {"Max": limit, "Remaining": max(0, limit - used)}})
+        return ApiResponse(200, limits_body(api_used=used, api_limit=limit, records=context.store.live_record_count()))
 
     def _describe_global(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
         return ApiResponse(200, context.store.describe_global(api_version=context.api_version))
@@ -154,6 +165,9 @@ class DataRoutes:
         if not soql:
             raise SalesforceApiError(400, "MALFORMED_QUERY", "A query string must be given in the q parameter.")
         try:
+            if (route_input.path.param("columns") or "").lower() == "true":
+                # The column metadata only (the Salesforce CLI asks for it to lay out its table).
+                return ApiResponse(200, column_metadata(context.store, soql))
             result = context.store.query(soql, include_deleted=endpoint == "queryAll", api_version=context.api_version)
         except SoqlError as error:
             return ApiResponse(400, [{"message": error.message, "errorCode": error.error_code}])
@@ -174,6 +188,9 @@ class DataRoutes:
 
     def _run_graph(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
         return self._graphs.execute(context, route_input.body)
+
+    def _run_tree(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
+        return create_tree(context, route_input.path.segments[2], route_input.body)
 
     def _run_composite(self, context: WriteContext, route_input: RouteInput) -> ApiResponse:
         return self._composite.execute(context, route_input.body)

@@ -20,6 +20,10 @@ class ApiRequest:
 
     @classmethod
     def build(cls, method: str, target: str, headers: dict[str, str] | None = None, body: bytes = b"") -> ApiRequest:
+        # Clients that join an instance URL ending in "/" with "/services/..." send "//services/..."
+        # (urlsplit would read that as a host name).
+        if target.startswith("//"):
+            target = "/" + target.lstrip("/")
         parts = urlsplit(target)
         return cls(
             method=method.upper(),

@@ -6,7 +6,9 @@ from typing import Literal
 
 from oim_local.org.soql.nodes import Position
 
-ErrorCode = Literal["MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALID_QUERY_FILTER_OPERATOR"]
+ErrorCode = Literal[
+    "MALFORMED_QUERY", "INVALID_FIELD", "INVALID_TYPE", "INVALID_QUERY_FILTER_OPERATOR", "NUMBER_OUTSIDE_VALID_RANGE"
+]
 
 
 class SoqlError(Exception):

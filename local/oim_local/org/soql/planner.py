@@ -16,6 +16,8 @@ from oim_local.org.soql.filters import TEXT_TYPES, FilterCompiler, refuse_long_t
 from oim_local.org.soql.scope import AliasSource, Scope, resolve_object
 from oim_local.org.soql.shape import ChildSlot, FieldSlot, ParentSlot, RecordShape, Slot
 
+MAX_OFFSET = 2000  # the largest OFFSET Salesforce accepts
+
 
 @dataclass(frozen=True)
 class ChildPlan:
@@ -87,6 +89,9 @@ def plan(schema: Schema, query: nodes.Query, *, include_deleted: bool, today: da
         where_sql.append(compiled.text)
         params = compiled.params
     order_sql = _order_by(scope, query.order_by)
+    if query.offset is not None and query.offset > MAX_OFFSET:
+        # Salesforce refuses rather than answering an empty page (SOQL OFFSET considerations).
+        raise SoqlError("NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}")
     paging_sql, paging_params = _paging(query.limit, query.offset)
     where_text = f" WHERE {' AND '.join(where_sql)}" if where_sql else ""
     body = f"FROM {scope.from_sql()}{where_text}"

@@ -58,7 +58,9 @@ def read_body(
         if fdef.name == "Id":
             _check_body_id(obj, raw_value, operation, record_id)
             continue
-        if not fdef.updateable and not (allow_audit_fields and fdef.name in AUDIT_FIELDS):
+        # A master-detail field that does not allow reparenting is checked against the stored
+        # value by the store (repeating the same master is harmless; changing it is refused).
+        if not fdef.createable and not (allow_audit_fields and fdef.name in AUDIT_FIELDS):
             not_writable.append(fdef.name)
             continue
         result.values[fdef.name] = coerce(fdef, raw_value)
@@ -117,7 +119,7 @@ def _check_body_id(obj: ObjectDef, value: Any, operation: Operation, record_id: 
 def apply_defaults(obj: ObjectDef, values: dict[str, Any]) -> None:
     """Fill the schema defaults of fields the body leaves out (create only)."""
     for fdef in obj.fields.values():
-        if fdef.name in values or not fdef.updateable:
+        if fdef.name in values or not fdef.createable:
             continue
         if fdef.default is not None:
             values[fdef.name] = coerce(fdef, fdef.default)
@@ -131,11 +133,32 @@ def check_required(obj: ObjectDef, values: Mapping[str, Any], *, operation: Oper
         fdef.name
         for fdef in obj.fields.values()
         if fdef.required
-        and fdef.updateable
+        and fdef.createable
         and (fdef.name in values if operation == "update" else True)
         and values.get(fdef.name) is None
     ]
     if missing:
         raise SalesforceApiError(
             400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
+        )
+
+
+def check_reparenting(obj: ObjectDef, values: Mapping[str, Any], current: Mapping[str, Any]) -> None:
+    """An update may not move a detail record to another master unless the field allows it
+    (Salesforce's "Allow reparenting"; the field describes as not updateable)."""
+    moved = [
+        fdef.name
+        for fdef in obj.fields.values()
+        if fdef.master_detail
+        and not fdef.reparentable
+        and fdef.name in values
+        and values[fdef.name] != current[fdef.name]
+    ]
+    if moved:
+        raise SalesforceApiError(
+            400,
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            f"Unable to create/update fields: {', '.join(moved)}. {obj.name} is the detail of a master-detail "
+            "relationship that does not allow reparenting: a record keeps the master it was created with.",
+            moved,
         )
