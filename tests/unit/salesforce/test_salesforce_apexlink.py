@@ -8,6 +8,7 @@ the wrong API version, a field the object does not have.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -73,3 +74,18 @@ def test_apexlink_fails_a_wrong_c2g_method_a_wrong_context_version_and_an_unknow
     ), issues
     assert any("Unknown field 'c2g__InvoiceState__c'" in i for i in issues), issues
     assert len(issues) == 3, issues
+
+
+def test_each_poster_names_the_c2g_call_it_makes() -> None:
+    """The posters' tests assert apiCall(); it must be the very call postInCompany makes."""
+    posters = sorted((PROJECT / "force-app" / "main" / "default" / "classes").glob("Oim*Poster.cls"))
+    checked = 0
+    for path in posters:
+        source = path.read_text(encoding="utf-8")
+        named = re.search(r"String apiCall\(\) \{\s*return '([\w.]+)';", source)
+        made = re.search(r"\n\s+(c2g\.CODAAPI\w+\.\w+)\(context,", source)
+        if made is None:
+            continue
+        assert named and named.group(1) == made.group(1), path.name
+        checked += 1
+    assert checked == 5
