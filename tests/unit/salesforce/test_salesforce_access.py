@@ -84,5 +84,7 @@ def test_only_administration_reaches_the_posting_endpoint_and_edits_connector_fi
         assert ("OimPostingService" in {text(c, "apexClass") for c in root.iter("classAccesses")}) == admin
         assert any(text(f, "editable") == "true" for f in root.iter("fieldPermissions")) == admin
     admin_fields = {text(f, "field") for f in xml(PERMISSION_SETS[0]).iter("fieldPermissions")}
-    # Every connector field (the platform event's need no field permission).
-    assert admin_fields == {f for f in FIELDS if not f.split(".")[0].endswith("__e")}
+    # Every connector field (the platform events' and the trigger custom setting's need no field permission).
+    assert admin_fields == {
+        f for f in FIELDS if not f.split(".")[0].endswith("__e") and not f.startswith("OIM_Trigger_Settings__c.")
+    }
