@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "salesforce"
 C2G_API = PROJECT / "apexlink" / "c2g-api"
 JARS = Path("node_modules") / "@flxbl-io" / "apexlink" / "jars"
-NAMESPACES = ("c2g", "SCMC", "fferpcore")
+NAMESPACES = ("c2g", "SCMC", "fferpcore", "SCMFFA")
 CLASS_META = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">'
     "<apiVersion>62.0</apiVersion><status>Active</status></ApexClass>\n"

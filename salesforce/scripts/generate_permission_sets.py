@@ -4,6 +4,10 @@ Run from the repository root after fields or classes change:
     .venv/bin/python salesforce/scripts/generate_permission_sets.py
 Field permissions come from the field files under force-app; tests/unit/salesforce checks that every
 permission names a field, class, flow and principal that exists.
+
+The earlier connector package's fields (SCMFFA__) exist only in an org that has that package, so
+their permissions are apart: force-app's six sets name only fields any org can have, and for an org
+with the earlier package, scmffa/ holds one companion set per set ("... (SCMFFA fields)").
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "salesforce" / "force-app" / "main" / "default"
+SCMFFA_DEFAULT = ROOT / "salesforce" / "scmffa" / "main" / "default"
+EARLIER = "SCMFFA__"
+# Objects of the package whose fields need no field permissions: platform events, the trigger switches.
+NO_FIELD_PERMISSIONS = ("OIM_Trigger_Settings__c",)
 PRINCIPAL = "OIM_Connector_AWS-OIM_Connector_Principal"
 BUTTON_CLASSES = ("OimCreateDocumentsAction",)
 BUTTON_FLOWS = ("OIM_Create_Document_From_Record", "OIM_Create_Documents_From_List")
@@ -109,11 +117,26 @@ def connector_fields() -> list[tuple[str, str]]:
     return sorted(
         (path.parent.parent.name, path.name.removesuffix(".field-meta.xml"))
         for path in (DEFAULT / "objects").glob("*/fields/*.field-meta.xml")
-        if not path.parent.parent.name.endswith("__e")
+        if not path.parent.parent.name.endswith("__e") and path.parent.parent.name not in NO_FIELD_PERMISSIONS
     )
 
 
-def xml_of(ps: PermissionSet) -> str:
+def earlier_package_companion(ps: PermissionSet) -> PermissionSet:
+    """The set that adds the SCMFFA__ field permissions of ``ps``, for an org with the earlier package."""
+    return PermissionSet(
+        f"{ps.name}_SCMFFA_Fields",
+        f"{ps.label} (SCMFFA fields)",
+        f"Adds to {ps.label}, in an org with the earlier connector package (SCMFFA): its fields.",
+        objects=ps.objects,
+        editable=ps.editable,
+        classes=(),
+        flows=(),
+        principal=False,
+    )
+
+
+def xml_of(ps: PermissionSet, earlier: bool = False) -> str:
+    """The set's file; ``earlier``: only the SCMFFA__ fields (the companion), else only the others."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">']
     for cls in ps.classes:
         lines += ["    <classAccesses>", f"        <apexClass>{cls}</apexClass>", "        <enabled>true</enabled>", "    </classAccesses>"]
@@ -127,6 +150,8 @@ def xml_of(ps: PermissionSet) -> str:
         ]
     for obj, fld in connector_fields():
         if ps.objects is not None and obj not in ps.objects:
+            continue
+        if fld.startswith(EARLIER) != earlier:
             continue
         lines += [
             "    <fieldPermissions>",
@@ -157,9 +182,14 @@ def xml_of(ps: PermissionSet) -> str:
 def main() -> int:
     out = DEFAULT / "permissionsets"
     out.mkdir(parents=True, exist_ok=True)
+    companions = SCMFFA_DEFAULT / "permissionsets"
+    companions.mkdir(parents=True, exist_ok=True)
     for ps in PERMISSION_SETS:
         (out / f"{ps.name}.permissionset-meta.xml").write_text(xml_of(ps), encoding="utf-8")
-    print(f"wrote {len(PERMISSION_SETS)} permission sets under {out.relative_to(ROOT)}")
+        companion = earlier_package_companion(ps)
+        (companions / f"{companion.name}.permissionset-meta.xml").write_text(xml_of(companion, earlier=True), encoding="utf-8")
+    print(f"wrote {len(PERMISSION_SETS)} permission sets under {out.relative_to(ROOT)} and their SCMFFA companions under "
+          f"{companions.relative_to(ROOT)}")
     return 0
 
 

@@ -11,6 +11,8 @@ import pytest
 from tests.unit.salesforce.salesforce_dx import DEFAULT, PROJECT, text, xml
 
 PERMISSION_SETS = sorted((DEFAULT / "permissionsets").glob("*.permissionset-meta.xml"))
+# For an org with the earlier package: one companion per set, with the SCMFFA__ fields only.
+COMPANIONS = sorted((PROJECT / "scmffa" / "main" / "default" / "permissionsets").glob("*.permissionset-meta.xml"))
 CLASSES = {p.name.removesuffix(".cls") for p in (DEFAULT / "classes").glob("*.cls")}
 FLOWS = {p.name.removesuffix(".flow-meta.xml") for p in (DEFAULT / "flows").glob("*.flow-meta.xml")}
 FIELDS = {
@@ -84,7 +86,19 @@ def test_only_administration_reaches_the_posting_endpoint_and_edits_connector_fi
         assert ("OimPostingService" in {text(c, "apexClass") for c in root.iter("classAccesses")}) == admin
         assert any(text(f, "editable") == "true" for f in root.iter("fieldPermissions")) == admin
     admin_fields = {text(f, "field") for f in xml(PERMISSION_SETS[0]).iter("fieldPermissions")}
+    admin_fields |= {text(f, "field") for f in xml(COMPANIONS[0]).iter("fieldPermissions")}
     # Every connector field (the platform events' and the trigger custom setting's need no field permission).
     assert admin_fields == {
         f for f in FIELDS if not f.split(".")[0].endswith("__e") and not f.startswith("OIM_Trigger_Settings__c.")
     }
+
+
+def test_the_six_sets_deploy_without_the_earlier_package_and_their_companions_add_its_fields() -> None:
+    assert [p.name.replace("_SCMFFA_Fields", "") for p in COMPANIONS] == [p.name for p in PERMISSION_SETS]
+    for base, companion in zip(PERMISSION_SETS, COMPANIONS, strict=True):
+        base_fields = {text(f, "field") or "" for f in xml(base).iter("fieldPermissions")}
+        added = {text(f, "field") or "" for f in xml(companion).iter("fieldPermissions")}
+        assert not any(".SCMFFA__" in f for f in base_fields), base.name
+        assert added and all(".SCMFFA__" in f for f in added), companion.name
+        assert added <= FIELDS
+        assert text(xml(companion), "label") == f"{text(xml(base), 'label')} (SCMFFA fields)"

@@ -8,6 +8,7 @@ the wrong API version, a field the object does not have.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -33,8 +34,8 @@ def broken_copy(tmp_path: Path) -> Path:
     copy.mkdir()
     for name in ("sfdx-project.json", ".forceignore"):
         shutil.copy(PROJECT / name, copy / name)
-    for package in ("force-app",):
-        shutil.copytree(PROJECT / package, copy / package)
+    for package in json.loads((PROJECT / "sfdx-project.json").read_text(encoding="utf-8"))["packageDirectories"]:
+        shutil.copytree(PROJECT / package["path"], copy / package["path"])
     classes = copy / "force-app" / "main" / "default" / "classes"
 
     def edit(cls: str, old: str, new: str) -> None:
@@ -54,6 +55,9 @@ def broken_copy(tmp_path: Path) -> Path:
         "public with sharing class OimApexLinkProbe {\n"
         "    public static String status(c2g__codaInvoice__c invoice) {\n"
         "        return invoice.c2g__InvoiceState__c;\n"
+        "    }\n"
+        "    public static Id earlierPackageLookup(SCMC__Invoicing__c invoice) {\n"
+        "        return invoice.SCMFFA__Sales_Invoice__c;\n"
         "    }\n"
         "}\n",
         encoding="utf-8",
