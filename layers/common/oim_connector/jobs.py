@@ -38,6 +38,7 @@ class JobMessage(BaseModel):
     after_id: RecordId | None = None
     continuation: int = Field(default=0, ge=0)
     earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
+    requested_by: RecordId | None = None  # the Salesforce user who started the job (its notification)
 
 
 class Job(BaseModel):

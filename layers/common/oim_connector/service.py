@@ -73,7 +73,9 @@ class ConnectorService:
     def record_action(self, flow: FlowId, record_id: str) -> RunReport:
         return self.run(RunRequest(flow=flow, trigger=TriggerKind.RECORD, run_id=_run_id(), record_ids=(record_id,)))
 
-    def list_action(self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool) -> RunReport | Accepted:
+    def list_action(
+        self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool, requested_by: str | None = None
+    ) -> RunReport | Accepted:
         count = len(record_ids or ())
         if count > self.services.max_list_ids:
             raise BadRequestError(
@@ -89,7 +91,7 @@ class ConnectorService:
         job_id = _run_id()
         job = jobs.create(job_id, flow)
         queue.send(JobMessage(job_id=job_id, flow=flow, record_ids=list(record_ids) if record_ids else None,
-                              all_eligible=all_eligible))  # fmt: skip
+                              all_eligible=all_eligible, requested_by=requested_by))  # fmt: skip
         return Accepted(job)
 
     def job_status(self, job_id: str) -> Job:
@@ -114,6 +116,7 @@ class ConnectorService:
         report = self.run(request, remaining_seconds)
         # The job's status and the run's summary speak for the whole run, not only for this part.
         whole = whole_run(message.earlier, report)
+        whole.started_by = message.requested_by
         if report.checkpoint and message.continuation < MAX_CONTINUATIONS:
             following = {"after_id": report.checkpoint, "continuation": message.continuation + 1,
                          "earlier": carry(message.earlier, report)}  # fmt: skip
@@ -134,10 +137,11 @@ class ConnectorService:
             self._finished(report)
         return report
 
-    def oim_event(self, flow: FlowId, record_id: str, event: str) -> RunReport:
+    def oim_event(self, flow: FlowId, record_id: str, event: str, started_by: str | None = None) -> RunReport:
         request = RunRequest(flow=flow, trigger=TriggerKind.EVENT, run_id=_run_id(), record_ids=(record_id,),
                              event=event)  # fmt: skip
         report = self.run(request)
+        report.started_by = started_by
         counts = report.counts
         if counts.created or counts.updated or counts.failed:  # an event that does not qualify stays quiet
             self._finished(report)

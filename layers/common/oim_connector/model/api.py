@@ -25,6 +25,8 @@ class ListActionBody(BaseModel):
 
     recordIds: list[RecordId] | None = Field(default=None, max_length=MAX_IDS_PER_RUN)
     allEligible: bool = False
+    # The user who pressed the button (UserInfo.getUserId()): told when a background job finishes.
+    requestedBy: RecordId | None = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> ListActionBody:

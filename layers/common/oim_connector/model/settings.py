@@ -183,6 +183,8 @@ class GeneralSettings(_Strict):
     default_company: str | None = Field(default=None, max_length=80)
     send_emails: bool = True
     send_notifications: bool = True
+    # DeveloperName of a public group that also receives the Salesforce notification of every run.
+    notification_group: str | None = Field(default=None, max_length=80, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     # Bounded parallel graph requests toward Salesforce.
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
     # A record left "Export in Process" longer than this (by a process that died) is processed again.

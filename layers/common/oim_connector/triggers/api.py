@@ -63,7 +63,7 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
         payload = {"recordIds": sorted(body.recordIds or []), "allEligible": body.allEligible}
 
         def work() -> dict[str, Any]:
-            result = service().list_action(target, body.recordIds, body.allEligible)
+            result = service().list_action(target, body.recordIds, body.allEligible, body.requestedBy)
             if isinstance(result, Accepted):
                 return {
                     "status": 202,

@@ -92,7 +92,8 @@ def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any
         logger.set_correlation_id(oim_event.id)
         payload = oim_event.payload
         return once({"event": oim_event.id},
-                    lambda: _log_report(service().oim_event(flow, payload.record_id, payload.event)),
+                    lambda: _log_report(service().oim_event(flow, payload.record_id, payload.event,
+                                                            payload.created_by)),
                     context)  # fmt: skip
     raise BadRequestError(
         "Unrecognised event: expected an API Gateway request, an SQS batch, a schedule or an OIM event"

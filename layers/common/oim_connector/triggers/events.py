@@ -50,6 +50,8 @@ class OimEventPayload(BaseModel):
     flow: FlowId = Field(validation_alias=AliasChoices("Flow__c", "SCMFFA__Flow__c"))
     event: str = Field(validation_alias=AliasChoices("Event__c", "SCMFFA__Event__c"), max_length=80)
     record_id: RecordId = Field(validation_alias=AliasChoices("Record_Id__c", "SCMFFA__Record_Id__c"))
+    # Set by Salesforce on every platform event: the user whose save published it.
+    created_by: RecordId | None = Field(default=None, validation_alias=AliasChoices("CreatedById", "created_by"))
 
 
 class OimEvent(BaseModel):

@@ -1,0 +1,67 @@
+"""The package's automatic side: triggers that publish the connector's events (each with Apex tests),
+the event channels the Event Relays read, the relays with their named credential, and the custom
+notification type the stack's CustomNotificationTypeId names."""
+
+from __future__ import annotations
+
+import re
+
+from oim_connector.triggers.events import EVENTS_BY_FLOW
+
+from tests.unit.salesforce.salesforce_dx import DEFAULT, PROJECT, apex, text, xml
+
+TRIGGERS = sorted((DEFAULT / "triggers").glob("*.trigger"))
+RELAY = PROJECT / "relay" / "main" / "default"
+
+
+def test_every_trigger_calls_a_publisher_that_an_apex_test_exercises() -> None:
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (DEFAULT / "classes").glob("*Test.cls"))
+    assert len(TRIGGERS) == 7
+    for path in TRIGGERS:
+        source = path.read_text(encoding="utf-8")
+        obj = re.search(r"trigger \w+ on (\w+) \(", source)
+        call = re.search(r"(Oim\w+)\.(on\w+)\(Trigger\.new", source)
+        assert obj and call, path.name
+        assert f"{call.group(1)}.enabled()" in source, f"{path.name} has no switch"
+        # A test saves a record of the trigger's object, so the trigger and its publisher run.
+        assert f"new {obj.group(1)}(" in tests, f"no Apex test saves a {obj.group(1)} ({path.name})"
+
+
+def test_the_published_moments_are_the_ones_the_functions_act_on() -> None:
+    source = apex("OimDocumentEvents")
+    published = set(re.findall(r"public static final String \w+ = '([a-z-]+)';", source))
+    assert published == set().union(*EVENTS_BY_FLOW.values())
+    for flow, moments in EVENTS_BY_FLOW.items():
+        for moment in moments - {"criteria-checked"}:
+            constant = moment.upper().replace("-", "_")
+            assert re.search(rf"event\('{flow.value}', {constant},", source), (flow, moment)
+
+
+def test_the_relays_read_the_channels_that_carry_the_connectors_events() -> None:
+    members = {
+        (text(xml(p), "eventChannel"), text(xml(p), "selectedEntity"))
+        for p in (DEFAULT / "platformEventChannelMembers").glob("*.xml")
+    }
+    assert members == {
+        ("OIM_Connector_Events__chn", "OIM_Document_Event__e"),
+        ("OIM_Connector_Events__chn", "Supplier_Site_Event__e"),
+        ("OIM_Connector_Changes__chn", "SCMC__Supplier_Site__ChangeEvent"),
+        ("OIM_Connector_Changes__chn", "AccountChangeEvent"),
+    }
+    channels = {
+        p.name.split(".")[0]: text(xml(p), "channelType") for p in (DEFAULT / "platformEventChannels").glob("*")
+    }
+    assert channels == {"OIM_Connector_Events__chn": "event", "OIM_Connector_Changes__chn": "data"}
+    relays = {text(xml(p), "eventChannel"): xml(p) for p in (RELAY / "eventRelays").glob("*.xml")}
+    assert set(relays) == set(channels)
+    for relay in relays.values():
+        assert text(relay, "destinationResourceName") == "callout:OIM_Connector_EventBridge"
+        assert text(relay, "state") == "STOP"  # started by hand once the partner source is associated
+    credential = xml(RELAY / "namedCredentials" / "OIM_Connector_EventBridge.namedCredential-meta.xml")
+    assert re.fullmatch(r"arn:aws:[A-Z0-9-]+:\d{12}", text(credential, "endpoint") or "")
+
+
+def test_the_custom_notification_type_ships() -> None:
+    notif = xml(DEFAULT / "notificationtypes" / "OIM_Connector_Run.notiftype-meta.xml")
+    assert text(notif, "desktop") == "true" and text(notif, "mobile") == "true"
+    assert "CustomNotificationTypeId" in (text(notif, "description") or "")
