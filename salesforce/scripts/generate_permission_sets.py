@@ -112,13 +112,18 @@ PERMISSION_SETS = (
 )
 
 
-def connector_fields() -> list[tuple[str, str]]:
-    """The fields generate_fields.py writes (the platform event's fields need no field permissions)."""
-    return sorted(
-        (path.parent.parent.name, path.name.removesuffix(".field-meta.xml"))
-        for path in (DEFAULT / "objects").glob("*/fields/*.field-meta.xml")
-        if not path.parent.parent.name.endswith("__e") and path.parent.parent.name not in NO_FIELD_PERMISSIONS
-    )
+def connector_fields() -> list[tuple[str, str, bool]]:
+    """(object, field, needs the earlier package): the fields generate_fields.py writes, and those
+    under scmffa/ (the status mirrors read the earlier package's lookups). Platform events' and the
+    trigger switches' fields need no field permissions."""
+    found = []
+    for root in (DEFAULT, SCMFFA_DEFAULT):
+        for path in (root / "objects").glob("*/fields/*.field-meta.xml"):
+            obj, fld = path.parent.parent.name, path.name.removesuffix(".field-meta.xml")
+            if obj.endswith("__e") or obj in NO_FIELD_PERMISSIONS:
+                continue
+            found.append((obj, fld, root == SCMFFA_DEFAULT or fld.startswith(EARLIER)))
+    return sorted(found)
 
 
 def earlier_package_companion(ps: PermissionSet) -> PermissionSet:
@@ -148,14 +153,15 @@ def xml_of(ps: PermissionSet, earlier: bool = False) -> str:
             f"        <externalCredentialPrincipal>{PRINCIPAL}</externalCredentialPrincipal>",
             "    </externalCredentialPrincipalAccesses>",
         ]
-    for obj, fld in connector_fields():
+    for obj, fld, needs_earlier in connector_fields():
         if ps.objects is not None and obj not in ps.objects:
             continue
-        if fld.startswith(EARLIER) != earlier:
+        if needs_earlier != earlier:
             continue
+        formula = (SCMFFA_DEFAULT / "objects" / obj / "fields" / f"{fld}.field-meta.xml").exists()
         lines += [
             "    <fieldPermissions>",
-            f"        <editable>{'true' if ps.editable else 'false'}</editable>",
+            f"        <editable>{'true' if ps.editable and not formula else 'false'}</editable>",
             f"        <field>{obj}.{fld}</field>",
             "        <readable>true</readable>",
             "    </fieldPermissions>",

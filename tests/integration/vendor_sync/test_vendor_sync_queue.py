@@ -109,7 +109,9 @@ def test_an_older_change_never_overwrites_a_newer_one(sample: Sample, queues: Su
     assert account["Supplier_Site_Version__c"].startswith(str(1_795_601_699_005))
 
 
-def test_a_duplicate_supplier_is_refused_naming_the_existing_account(sample: Sample, queues: SupplierQueues) -> None:
+def test_a_duplicate_supplier_is_refused_naming_the_existing_account_on_the_site_too(
+    sample: Sample, queues: SupplierQueues
+) -> None:
     dallas = sample.ids["SiteGlobexDallas"]
     queues.publish(site_change(dallas, change_type="CREATE"))
     queues.drain()  # 3 receives, then SQS moves it to the DLQ
@@ -125,6 +127,14 @@ def test_a_duplicate_supplier_is_refused_naming_the_existing_account(sample: Sam
         f"({sample.ids['VendGlobex']}), which has the same supplier name 'Globex Components': link the site to "
         "that account (Account field on the site) or correct the site, then replay its change"
     )
+    # The user who saved the site sees why on the site itself (written once, not per retry).
+    assert sample.get(SITE, dallas)["Vendor_Sync_Error__c"] == letter.error[:255]
+
+    # Linked to the existing vendor, the site syncs and its error is cleared in the same transaction.
+    sample.env.org.store.update(SITE, dallas, {"SCMC__Account__c": sample.ids["VendGlobex"]})
+    queues.publish(site_change(dallas, commit=2))
+    queues.drain()
+    assert sample.get(SITE, dallas)["Vendor_Sync_Error__c"] is None
 
 
 def _fail_into_dlq(sample: Sample, queues: SupplierQueues, *keys: str) -> list[str]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 from oim_connector.triggers.events import EVENTS_BY_FLOW
+from oim_local.org.schema import load_schema
 
 from tests.unit.salesforce.salesforce_dx import DEFAULT, PROJECT, apex, text, xml
 
 TRIGGERS = sorted((DEFAULT / "triggers").glob("*.trigger"))
 RELAY = PROJECT / "relay" / "main" / "default"
+SCHEMA = load_schema()
 
 
 def test_every_trigger_calls_a_publisher_that_an_apex_test_exercises() -> None:
@@ -65,3 +67,31 @@ def test_the_custom_notification_type_ships() -> None:
     notif = xml(DEFAULT / "notificationtypes" / "OIM_Connector_Run.notiftype-meta.xml")
     assert text(notif, "desktop") == "true" and text(notif, "mobile") == "true"
     assert "CustomNotificationTypeId" in (text(notif, "description") or "")
+
+
+def test_the_status_mirrors_read_the_accounting_status_through_the_earlier_packages_lookups() -> None:
+    mirrors = {
+        ("SCMC__Invoicing__c", "Sales_Invoice_Status__c"): "SCMFFA__Sales_Invoice__c",
+        ("SCMC__AP_Voucher__c", "Payable_Invoice_Status__c"): "SCMFFA__Payable_Invoice__c",
+    }
+    for (obj, name), lookup in mirrors.items():
+        field = xml(PROJECT / "scmffa" / "main" / "default" / "objects" / obj / "fields" / f"{name}.field-meta.xml")
+        source = SCHEMA.object(obj)
+        assert source is not None
+        link = source.field(lookup)
+        assert link is not None and link.to is not None
+        target = SCHEMA.object(link.to)
+        assert target is not None and target.field("c2g__InvoiceStatus__c") is not None
+        assert text(field, "formula") == f"TEXT({lookup.removesuffix('__c')}__r.c2g__InvoiceStatus__c)"
+        assert text(field, "type") == "Text"
+
+
+def test_a_supplier_sites_account_is_editable_only_while_empty() -> None:
+    rule = xml(DEFAULT / "objects" / "SCMC__Supplier_Site__c" / "validationRules"
+               / "OIM_Account_Locked_Once_Set.validationRule-meta.xml")  # fmt: skip
+    assert text(rule, "active") == "true"
+    assert text(rule, "errorConditionFormula") == (
+        "AND(ISCHANGED(SCMC__Account__c), NOT(ISBLANK(PRIORVALUE(SCMC__Account__c))))"
+    )
+    site = SCHEMA.object("SCMC__Supplier_Site__c")
+    assert site is not None and site.field("SCMC__Account__c") is not None

@@ -23,6 +23,9 @@ PREFIX = "SUPPLIER_SITE"
 SITE_OBJECT = "SCMC__Supplier_Site__c"
 ACCOUNT_OBJECT = "Account"
 SITE_ACCOUNT_FIELD = "SCMC__Account__c"
+# The connector's own field on the site: why the sync refused it, so the user who saved it sees why.
+SITE_ERROR_FIELD = "Vendor_Sync_Error__c"
+SITE_ERROR_LENGTH = 255
 SITE_AP_FIELD = "SCMFFA__Accounts_Payable_Control_GLA__c"
 SITE_AR_FIELD = "SCMFFA__Accounts_Receivable_Control_GLA__c"
 ACCOUNT_AP_FIELD = "c2g__CODAAccountsPayableControl__c"
@@ -35,6 +38,7 @@ SITE_FIELDS = (
     "Id",
     "Name",
     "SystemModstamp",
+    SITE_ERROR_FIELD,
     "SCMC__Supplier_Name__c",
     "SCMC__Account__c",
     "SCMC__Active__c",

@@ -10,6 +10,7 @@ only the site fields that differ.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from oim_connector.mapping.rules import chunk, effective_rules
 from oim_connector.mapping.vendor_accounts import (
     ACCOUNT_OBJECT,
     SITE_ACCOUNT_FIELD,
+    SITE_ERROR_FIELD,
+    SITE_ERROR_LENGTH,
     SITE_OBJECT,
     duplicate_key,
     map_supplier_site,
@@ -37,6 +40,8 @@ from oim_connector.vendor_sync.reads import SiteBatch, SiteReader
 
 IGNORED_CHANGE_TYPES = ("DELETE", "GAP_DELETE", "UNDELETE", "GAP_UNDELETE")
 SITES_PER_READ = 200  # keeps each read's IN list well inside the URL length Salesforce accepts
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["created", "updated", "skipped"]
 
@@ -140,6 +145,7 @@ class VendorSync:
             duplicates = {}
         waiting = {str(site["Id"]) for site in later}
         graphs: dict[str, Graph] = {}
+        refusals: dict[str, str] = {}
         for change in present:
             site_id = change.record_id
             if site_id in results or site_id in waiting:
@@ -151,13 +157,33 @@ class VendorSync:
                                         version=change.version)  # fmt: skip
             if mapped.errors:
                 results[site_id] = SyncRefused("; ".join(mapped.errors))
+                refusals[site_id] = "; ".join(mapped.errors)
             elif mapped.skip_reason:
                 results[site_id] = SyncResult(site_id, "skipped", account.get("Id") if account else None,
                                               mapped.skip_reason)  # fmt: skip
             else:
                 graphs[site_id] = _site_graph(site, mapped)
         results.update(self._write(graphs, batch))
+        self._record_refusals(refusals, batch)
         return results, [c for c in changes if c.record_id in waiting]
+
+    def _record_refusals(self, refusals: Mapping[str, str], batch: SiteBatch) -> None:
+        """Write each refusal on its site (SITE_ERROR_FIELD), unless the site already says so: the
+        user who saved it sees why, and an unchanged value makes no new change event (no loop)."""
+        updates = [
+            {"Id": site_id, SITE_ERROR_FIELD: text}
+            for site_id, reason in refusals.items()
+            if (text := reason[:SITE_ERROR_LENGTH]) != batch.sites[site_id].get(SITE_ERROR_FIELD)
+        ]
+        if not updates:
+            return
+        try:
+            failed = [r for r in self.org.update_records(SITE_OBJECT, updates) if not r.success]
+        except ConnectorError as error:  # the refusal itself stands; the field is a courtesy
+            log.warning("could not write the refusals on the supplier sites: %s", error.__class__.__name__)
+            return
+        if failed:
+            log.warning("could not write %d refusals on their supplier sites", len(failed))
 
     def _first_of_each_duplicate_key(
         self, new_sites: Sequence[Mapping[str, Any]]
@@ -223,16 +249,22 @@ class VendorSync:
 
 
 def _site_graph(site: Mapping[str, Any], mapped: Mapped) -> Graph:
-    """The account upsert (or update) and, for a site without one, its link: one transaction."""
+    """The account upsert (or update) and, for a site without one, its link: one transaction. A
+    site that showed an earlier refusal (SITE_ERROR_FIELD) has it cleared in the same transaction."""
     document = mapped.documents[0]
     nodes: list[GraphNode]
+    clear = {SITE_ERROR_FIELD: None} if site.get(SITE_ERROR_FIELD) else {}
     if mapped.header_link is None:
         nodes = [update_node(ACCOUNT_OBJECT, str(site[SITE_ACCOUNT_FIELD]), "account", document.fields)]
+        if clear:
+            nodes.append(update_node(SITE_OBJECT, str(site["Id"]), "site", clear))
     else:
         link = mapped.header_link
         nodes = [
             upsert_node(ACCOUNT_OBJECT, EXTERNAL_ID_FIELD, document.external_id, "account", document.fields),
-            update_node(SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields}),
+            update_node(
+                SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields, **clear}
+            ),
         ]
     return Graph(f"site_{site['Id']}", tuple(nodes))
 
