@@ -23,6 +23,7 @@ EARLIER = "SCMFFA__"
 # Objects of the package whose fields need no field permissions: platform events, the trigger switches.
 NO_FIELD_PERMISSIONS = ("OIM_Trigger_Settings__c",)
 PRINCIPAL = "OIM_Connector_AWS-OIM_Connector_Principal"
+ADMIN_PRINCIPAL = "OIM_Connector_AWS_Admin-OIM_Connector_Admin_Principal"
 BUTTON_CLASSES = ("OimCreateDocumentsAction",)
 BUTTON_FLOWS = ("OIM_Create_Document_From_Record", "OIM_Create_Documents_From_List")
 
@@ -62,6 +63,7 @@ class PermissionSet:
     flows: tuple[str, ...] = BUTTON_FLOWS
     principal: bool = True
     events: tuple[str, ...] = field(default_factory=tuple)
+    admin: bool = False  # the OIM Connector tab: its principal, custom permission and tab visibility
 
 
 PERMISSION_SETS = (
@@ -73,8 +75,9 @@ PERMISSION_SETS = (
         "Also the journal buttons, for which the source product has no separate permission set.",
         objects=None,
         editable=True,
-        classes=("OimCreateDocumentsAction", "OimPostingService"),
+        classes=("OimAdminController", "OimCreateDocumentsAction", "OimPostingService"),
         events=("OIM_Document_Event__e", "Supplier_Site_Event__e"),
+        admin=True,
     ),
     PermissionSet(
         "OIM_Accounting_Pull_AP_Vouchers_and_AP_Voucher_Credits",
@@ -142,15 +145,27 @@ def earlier_package_companion(ps: PermissionSet) -> PermissionSet:
 
 def xml_of(ps: PermissionSet, earlier: bool = False) -> str:
     """The set's file; ``earlier``: only the SCMFFA__ fields (the companion), else only the others."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">',
+    ]
     for cls in ps.classes:
-        lines += ["    <classAccesses>", f"        <apexClass>{cls}</apexClass>", "        <enabled>true</enabled>", "    </classAccesses>"]
+        lines += [
+            "    <classAccesses>",
+            f"        <apexClass>{cls}</apexClass>",
+            "        <enabled>true</enabled>",
+            "    </classAccesses>",
+        ]
+    if ps.admin:
+        lines += ["    <customPermissions>", "        <enabled>true</enabled>",
+                  "        <name>OIM_Connector_Administration</name>", "    </customPermissions>"]  # fmt: skip
     lines.append(f"    <description>{ps.description}</description>")
-    if ps.principal:
+    principals = ([PRINCIPAL] if ps.principal else []) + ([ADMIN_PRINCIPAL] if ps.admin else [])
+    for principal in principals:
         lines += [
             "    <externalCredentialPrincipalAccesses>",
             "        <enabled>true</enabled>",
-            f"        <externalCredentialPrincipal>{PRINCIPAL}</externalCredentialPrincipal>",
+            f"        <externalCredentialPrincipal>{principal}</externalCredentialPrincipal>",
             "    </externalCredentialPrincipalAccesses>",
         ]
     for obj, fld, needs_earlier in connector_fields():
@@ -167,7 +182,12 @@ def xml_of(ps: PermissionSet, earlier: bool = False) -> str:
             "    </fieldPermissions>",
         ]
     for flow in ps.flows:
-        lines += ["    <flowAccesses>", "        <enabled>true</enabled>", f"        <flowName>{flow}</flowName>", "    </flowAccesses>"]
+        lines += [
+            "    <flowAccesses>",
+            "        <enabled>true</enabled>",
+            f"        <flowName>{flow}</flowName>",
+            "    </flowAccesses>",
+        ]
     lines += ["    <hasActivationRequired>false</hasActivationRequired>", f"    <label>{ps.label}</label>"]
     for event in ps.events:
         lines += [
@@ -181,6 +201,9 @@ def xml_of(ps: PermissionSet, earlier: bool = False) -> str:
             "        <viewAllRecords>false</viewAllRecords>",
             "    </objectPermissions>",
         ]
+    if ps.admin:
+        lines += ["    <tabSettings>", "        <tab>OIM_Connector</tab>", "        <visibility>Visible</visibility>",
+                  "    </tabSettings>"]  # fmt: skip
     lines.append("</PermissionSet>")
     return "\n".join(lines) + "\n"
 
@@ -193,9 +216,13 @@ def main() -> int:
     for ps in PERMISSION_SETS:
         (out / f"{ps.name}.permissionset-meta.xml").write_text(xml_of(ps), encoding="utf-8")
         companion = earlier_package_companion(ps)
-        (companions / f"{companion.name}.permissionset-meta.xml").write_text(xml_of(companion, earlier=True), encoding="utf-8")
-    print(f"wrote {len(PERMISSION_SETS)} permission sets under {out.relative_to(ROOT)} and their SCMFFA companions under "
-          f"{companions.relative_to(ROOT)}")
+        (companions / f"{companion.name}.permissionset-meta.xml").write_text(
+            xml_of(companion, earlier=True), encoding="utf-8"
+        )
+    print(
+        f"wrote {len(PERMISSION_SETS)} permission sets under {out.relative_to(ROOT)} and their SCMFFA companions under "
+        f"{companions.relative_to(ROOT)}"
+    )
     return 0
 
 

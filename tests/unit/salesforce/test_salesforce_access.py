@@ -70,14 +70,22 @@ def test_the_six_permission_sets_of_the_source_product() -> None:
 @pytest.mark.parametrize("path", PERMISSION_SETS, ids=lambda p: p.name.split(".")[0])
 def test_permission_set_grants_only_what_exists(path: Path) -> None:
     root = xml(path)
-    named = [p for p in CREDENTIAL.iter("externalCredentialParameters") if text(p, "parameterType") == "NamedPrincipal"]
-    principal = f"OIM_Connector_AWS-{text(named[0], 'parameterName')}"
+    principals = {
+        f"{path.name.split('.')[0]}-{text(p, 'parameterName')}"
+        for path in (DEFAULT / "externalCredentials").glob("*.externalCredential-meta.xml")
+        for p in xml(path).iter("externalCredentialParameters")
+        if text(p, "parameterType") == "NamedPrincipal"
+    }
     assert {text(c, "apexClass") for c in root.iter("classAccesses")} <= CLASSES
     assert {text(f, "flowName") for f in root.iter("flowAccesses")} <= FLOWS
     assert {text(f, "field") for f in root.iter("fieldPermissions")} <= FIELDS
-    assert {text(e, "externalCredentialPrincipal") for e in root.iter("externalCredentialPrincipalAccesses")} <= {
-        principal
-    }
+    granted = {text(e, "externalCredentialPrincipal") for e in root.iter("externalCredentialPrincipalAccesses")}
+    assert granted <= principals
+    # The admin principal (the OIM Connector tab's callouts) only for the administration set.
+    admin = path.name.startswith("OIM_Accounting_Administration")
+    assert ("OIM_Connector_AWS_Admin-OIM_Connector_Admin_Principal" in granted) == admin
+    assert (root.find("tabSettings") is not None) == admin
+    assert (root.find("customPermissions") is not None) == admin
     if root.find("flowAccesses") is not None:
         # A button user needs the action class and the principal that signs its callout.
         assert "OimCreateDocumentsAction" in {text(c, "apexClass") for c in root.iter("classAccesses")}

@@ -4,8 +4,11 @@ notification type the stack's CustomNotificationTypeId names."""
 
 from __future__ import annotations
 
+import json
 import re
 
+from oim_connector.admin.schedules import Schedule
+from oim_connector.model.settings import ConnectorSettings, FieldRule
 from oim_connector.triggers.events import EVENTS_BY_FLOW
 from oim_local.org.schema import load_schema
 
@@ -95,3 +98,27 @@ def test_a_supplier_sites_account_is_editable_only_while_empty() -> None:
     )
     site = SCHEMA.object("SCMC__Supplier_Site__c")
     assert site is not None and site.field("SCMC__Account__c") is not None
+
+
+def test_the_admin_tabs_test_answers_are_what_the_admin_api_writes() -> None:
+    """The Jest tests and the screenshot of the OIM Connector tab feed it these answers: they must
+    stay the admin API's own shapes (settings, schedules, mappings), or the tab would be tested
+    against an API that does not exist."""
+    fixtures = json.loads((DEFAULT / "lwc" / "oimAdmin" / "__tests__" / "data" / "adminFixtures.json").read_text())
+    answers = fixtures["adminAnswers"]
+    ConnectorSettings.model_validate(answers["GET /admin/settings"]["settings"])
+    for schedule in answers["GET /admin/schedules"]["schedules"]:
+        Schedule.model_validate(schedule)
+    for rule in answers["GET /admin/flows/sales-invoices/mappings"]["custom"]:
+        FieldRule.model_validate(rule)
+    for flow in answers["GET /admin/status"]["flows"]:
+        for run in flow["lastRuns"]:
+            assert set(run) == {"runId", "trigger", "finishedAt", "counts", "stoppedReason"}
+    controller = apex("OimAdminController")
+    flow = r"[a-z-]+"
+    routes = [e.replace("' + FLOW + '", flow).replace("' + FLOW", flow).strip("'")
+              for e in re.findall(r"Pattern\.compile\((.*?(?:'|FLOW))\)", controller)]  # fmt: skip
+    for key in answers:
+        method, path = key.split(" ", 1)
+        assert any(re.fullmatch(p, path) for p in routes), key
+        assert f"'{method}' =>" in controller, key
