@@ -8,6 +8,7 @@ import json
 import re
 
 from oim_connector.admin.schedules import Schedule
+from oim_connector.mapping.payable_invoices import matching_refusals
 from oim_connector.model.settings import ConnectorSettings, FieldRule
 from oim_connector.triggers.events import EVENTS_BY_FLOW
 from oim_local.org.schema import load_schema
@@ -21,7 +22,7 @@ SCHEMA = load_schema()
 
 def test_every_trigger_calls_a_publisher_that_an_apex_test_exercises() -> None:
     tests = "\n".join(p.read_text(encoding="utf-8") for p in (DEFAULT / "classes").glob("*Test.cls"))
-    assert len(TRIGGERS) == 7
+    assert len(TRIGGERS) == 8
     for path in TRIGGERS:
         source = path.read_text(encoding="utf-8")
         obj = re.search(r"trigger \w+ on (\w+) \(", source)
@@ -122,3 +123,11 @@ def test_the_admin_tabs_test_answers_are_what_the_admin_api_writes() -> None:
         method, path = key.split(" ", 1)
         assert any(re.fullmatch(p, path) for p in routes), key
         assert f"'{method}' =>" in controller, key
+
+
+def test_validate_while_matching_answers_the_shared_vectors_like_the_apex_rules() -> None:
+    """OimMatchingVectors (a static resource the Apex test reads too) holds Apex and Python to one answer."""
+    vectors = json.loads((DEFAULT / "staticresources" / "OimMatchingVectors.json").read_text(encoding="utf-8"))
+    assert len(vectors) >= 5
+    for vector in vectors:
+        assert matching_refusals(vector["voucher"]) == vector["refusals"], vector["case"]

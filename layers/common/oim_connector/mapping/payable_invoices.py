@@ -117,6 +117,26 @@ def eligibility_errors(voucher: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def no_invoice_number(label: str) -> str:
+    return f"{label} has no Supplier Invoice Number: enter the vendor's invoice number on the voucher"
+
+
+def matching_refusals(voucher: Mapping[str, Any]) -> list[str]:
+    """Validate While Matching (connector-spec §6): what would stop the voucher from exporting once
+    matched that the voucher and its supplier site tell alone. The Salesforce package applies the same
+    rules when a user matches a voucher (OimMatchingValidation); the test vectors
+    OimMatchingVectors.json (its static resource) hold both to the same answers."""
+    label = f"AP voucher {voucher.get('Name') or voucher.get('Id')}"
+    refusals = []
+    if not voucher.get("SCMC__Invoice_Number__c"):
+        refusals.append(no_invoice_number(label))
+    try:
+        vendor_account(voucher.get("SCMC__Supplier_Site__r"), label)
+    except MappingError as error:
+        refusals.append(str(error))
+    return refusals
+
+
 def map_payable_invoice(
     voucher: Mapping[str, Any],
     *,
@@ -152,7 +172,7 @@ def _map(
     account = vendor_account(voucher.get("SCMC__Supplier_Site__r"), label)
     invoice_number = voucher.get("SCMC__Invoice_Number__c")
     if not invoice_number:
-        raise MappingError(f"{label} has no Supplier Invoice Number: enter the vendor's invoice number on the voucher")
+        raise MappingError(no_invoice_number(label))
     invoice_date = parse_date(voucher.get("SCMC__Invoice_Date__c")) or parse_date(voucher.get("CreatedDate")) or today
     period = document_period(ref, cc.company, voucher.get("SCMFFA__Period__c"), invoice_date, label)
     dp = cc.currency.decimal_places

@@ -90,6 +90,8 @@ class PayableLineSettings(FlowSettings):
 
 
 class PayableInvoiceSettings(PayableLineSettings):
+    # Enforced in Salesforce, where the match happens (a trigger cannot call the connector): the
+    # custom setting OIM Trigger Settings "Validate While Matching" switches it; keep both equal.
     validate_while_matching: bool = False
     # [I] Refuse a voucher whose lines do not add up to its Voucher Total (to the cent).
     check_voucher_total: bool = True
