@@ -27,6 +27,7 @@ from oim_connector.mapping.payables import (
 )
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
+    NO_COMPANY_NAME,
     CompanyAndCurrency,
     MappingError,
     apply_rules,
@@ -85,6 +86,7 @@ LINE_FIELDS = (
     _PO + "c",
     _PO + "r.Name",
     _PO + "r.SCMFFA__Accounting_Company__c",
+    _PO + "r.SCMFFA__Company_Name__c",
     _PO + "r.SCMFFA__Accounting_Currency__c",
     _PO + "r.SCMC__Currency__r.Name",
 )
@@ -242,7 +244,7 @@ def voucher_company_and_currency(
     currencies: dict[str, list[str]] = {}
     for po_id, order in orders.items():
         po_name = str(order.get("Name") or po_id)
-        company_id = order.get("SCMFFA__Accounting_Company__c")
+        company_id = order.get("SCMFFA__Accounting_Company__c") or _company_named(ref, order, po_name, label)
         if not company_id:
             raise MappingError(
                 f"Purchase order {po_name} of {label} has no Accounting Company: set its Company Name in OIM"
@@ -274,6 +276,20 @@ def voucher_company_and_currency(
         default_company=None,
         record_label=label,
     )
+
+
+def _company_named(ref: ReferenceData, order: Mapping[str, Any], po_name: str, label: str) -> str | None:
+    """The company the purchase order's Company Name picklist names, when its lookup is empty."""
+    name = order.get("SCMFFA__Company_Name__c")
+    if not name or name == NO_COMPANY_NAME:
+        return None
+    company = ref.company_by_name(name)
+    if company is None:
+        raise MappingError(
+            f"The Company Name '{name}' of purchase order {po_name} ({label}) names no Accounting company: choose "
+            "the name of an existing company (the picklist values must match the companies' names exactly)"
+        )
+    return company.id
 
 
 def _company_name(ref: ReferenceData, company_id: str) -> str:
