@@ -265,6 +265,19 @@ def reverse_rules(rules: Sequence[FieldRule], settings: VendorAccountSettings) -
     return pairs
 
 
+SITE_EXTERNAL_ID_PREFIX = "SITE"
+SITE_NAME_LENGTH = 80
+
+
+def new_supplier_site(account: Mapping[str, Any], *, pairs: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    """(external id, fields) of the supplier site a new vendor account gets (accounts -> suppliers):
+    the account's values through the reverse rules, its name, and the link to it."""
+    fields = map_supplier_site(account, {}, pairs=pairs)
+    fields.setdefault("Name", str(account.get("Name") or account["Id"])[:SITE_NAME_LENGTH])
+    fields[SITE_ACCOUNT_FIELD] = account["Id"]
+    return f"{SITE_EXTERNAL_ID_PREFIX}:{account['Id']}", fields
+
+
 def map_supplier_site(
     account: Mapping[str, Any], site: Mapping[str, Any], *, pairs: Mapping[str, str]
 ) -> dict[str, Any]:

@@ -166,6 +166,8 @@ class JournalSettings(FlowSettings):
 class VendorAccountSettings(_Strict):
     sync_suppliers_to_accounts: bool = True
     sync_accounts_to_suppliers: bool = False
+    # With sync_accounts_to_suppliers: a new vendor account without a supplier site gets one.
+    create_sites_for_new_vendors: bool = True
     default_ap_control_gla: str | None = Field(default=None, description="reporting code")
     default_ar_control_gla: str | None = Field(default=None, description="reporting code")
     duplicate_check: Literal["supplier_name", "custom_criteria", "off"] = "supplier_name"

@@ -20,6 +20,7 @@ from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.rules import chunk, effective_rules
 from oim_connector.mapping.vendor_accounts import (
     ACCOUNT_OBJECT,
+    ACCOUNT_SITE_FIELD,
     SITE_ACCOUNT_FIELD,
     SITE_ERROR_FIELD,
     SITE_ERROR_LENGTH,
@@ -27,6 +28,7 @@ from oim_connector.mapping.vendor_accounts import (
     duplicate_key,
     map_supplier_site,
     map_vendor_account,
+    new_supplier_site,
     reverse_rules,
     site_label,
 )
@@ -237,6 +239,8 @@ class VendorSync:
         site_fields = tuple(dict.fromkeys(("Id", "Name", *pairs.values())))
         sites = list(self.org.query(Select(SITE_OBJECT, site_fields, where=eq(SITE_ACCOUNT_FIELD, account["Id"]),
                                            order_by=("Id",))))  # fmt: skip
+        if not sites and change.change_type == "CREATE" and self.settings.create_sites_for_new_vendors:
+            return self._create_site(account, pairs)
         updates = [{"Id": s["Id"], **changes} for s in sites if (changes := map_supplier_site(account, s, pairs=pairs))]
         if not updates:
             # The ping-pong guard: a change this connector made on the other side finds nothing to do.
@@ -246,6 +250,21 @@ class VendorSync:
             raise SyncRefused(f"The supplier sites of account {account['Name']} could not be updated: "
                               + "; ".join(e for r in failed for e in r.errors))  # fmt: skip
         return SyncResult(change.record_id, "updated", change.record_id)
+
+    def _create_site(self, account: Mapping[str, Any], pairs: Mapping[str, str]) -> SyncResult:
+        """A new vendor account's supplier site, linked both ways in one transaction; keyed by the
+        account (SITE:<id>), so a replayed change finds the site instead of creating a second."""
+        external_id, fields = new_supplier_site(account, pairs=pairs)
+        graph = Graph(f"account_{account['Id']}", (
+            upsert_node(SITE_OBJECT, EXTERNAL_ID_FIELD, external_id, "site", fields),
+            update_node(ACCOUNT_OBJECT, str(account["Id"]), "account", {ACCOUNT_SITE_FIELD: ref("site")}),
+        ))  # fmt: skip
+        (answer,) = self.org.run_graphs([graph])
+        if not answer.successful:
+            problems = "; ".join(message for _, _, message in answer.errors()) or "the org rolled the change back"
+            raise SyncRefused(f"The supplier site of the new vendor account {account['Name']} could not be created: "
+                              f"{problems}")  # fmt: skip
+        return SyncResult(str(account["Id"]), "created", str(account["Id"]), "supplier site created")
 
 
 def _site_graph(site: Mapping[str, Any], mapped: Mapped) -> Graph:
