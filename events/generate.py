@@ -34,6 +34,7 @@ STAGE = "prod"
 ORG_ID = new_id("00D", 1)
 RELAY_ID = new_id("0YL", 1)
 INTEGRATION_USER = new_id("005", 1)
+BUTTON_USER = new_id("005", 1)  # the user who pressed a list button (told when the job finishes)
 CALLER_USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/salesforce-oim-connector"
 CALLER_USER_ID = "AIDAEXAMPLEOIMCALLER1"
 CALLER_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -211,9 +212,11 @@ def build() -> dict[str, Any]:
     for flow, name, prefix, oim_event in DOCUMENT_FLOWS:
         ids = [new_id(prefix, serial) for serial in (1, 2, 3)]
         events[f"{name}_record"] = api_event("POST", f"/flows/{flow}/record", {"recordId": ids[0]})
-        events[f"{name}_list"] = api_event("POST", f"/flows/{flow}/list", {"recordIds": ids},
+        events[f"{name}_list"] = api_event("POST", f"/flows/{flow}/list",
+                                           {"recordIds": ids, "requestedBy": BUTTON_USER},
                                            idempotency_key=f"{flow}-list-7d3f0c2a")  # fmt: skip
-        events[f"{name}_list_all"] = api_event("POST", f"/flows/{flow}/list", {"allEligible": True},
+        events[f"{name}_list_all"] = api_event("POST", f"/flows/{flow}/list",
+                                               {"allEligible": True, "requestedBy": BUTTON_USER},
                                                idempotency_key=f"{flow}-all-7d3f0c2b")  # fmt: skip
         events[f"{name}_schedule"] = {"flow": flow, "trigger": "schedule", "scheduleName": flow,
                                       "scheduledTime": "2026-11-25T06:00:00Z"}  # fmt: skip

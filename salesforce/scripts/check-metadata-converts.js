@@ -1,17 +1,24 @@
 #!/usr/bin/env node
-// Converts force-app from source format to Metadata API format with
-// @salesforce/source-deploy-retrieve (the library `sf project deploy` uses), into a temp dir,
-// offline. Fails on any file SDR cannot resolve to a metadata type, or a conversion error;
-// prints the component count per type, and the package.xml SDR writes.
+// Converts each deployable variant of the project from source format to Metadata API format with
+// @salesforce/source-deploy-retrieve (the library `sf project deploy` and `sf project convert
+// source` use), into a temp dir, offline, honouring .forceignore as the CLI does:
+//   - "any org": force-app + relay (no SCMFFA__ name anywhere: deploys without the earlier package);
+//   - "with the earlier SCMFFA package": the same + scmffa (its fields' permission sets).
+// Fails on any file SDR cannot resolve to a metadata type (unless .forceignore'd), a conversion
+// error, or an SCMFFA__ name in the "any org" variant; prints the component count per type.
 'use strict';
 
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { ComponentSet, MetadataConverter } = require('@salesforce/source-deploy-retrieve');
+const { ComponentSet, ForceIgnore, MetadataConverter } = require('@salesforce/source-deploy-retrieve');
 
 const PROJECT = path.resolve(__dirname, '..');
-const SOURCE = path.join(PROJECT, 'force-app');
+const VARIANTS = {
+  'any org': ['force-app', 'relay'],
+  'with the earlier SCMFFA package': ['force-app', 'relay', 'scmffa'],
+};
+const IGNORE = ForceIgnore.findAndCreate(PROJECT);
 const API_VERSION = JSON.parse(fs.readFileSync(path.join(PROJECT, 'sfdx-project.json'), 'utf8')).sourceApiVersion;
 
 function sourceFiles(dir) {
@@ -22,8 +29,9 @@ function sourceFiles(dir) {
   });
 }
 
-async function main() {
-  const set = ComponentSet.fromSource(SOURCE);
+async function convertVariant(name, dirs) {
+  const sources = dirs.map((dir) => path.join(PROJECT, dir));
+  const set = ComponentSet.fromSource({ fsPaths: sources });
   set.sourceApiVersion = API_VERSION;
   const components = set.getSourceComponents().toArray();
   const covered = new Set();
@@ -33,7 +41,9 @@ async function main() {
       if (child.xml) covered.add(path.resolve(child.xml));
     }
   }
-  const ignored = sourceFiles(SOURCE).filter((file) => !covered.has(path.resolve(file)));
+  const ignored = sources
+    .flatMap(sourceFiles)
+    .filter((file) => !covered.has(path.resolve(file)) && !IGNORE.denies(file));
   if (ignored.length) {
     console.error('files SDR does not recognise as metadata:\n  ' + ignored.map((f) => path.relative(PROJECT, f)).join('\n  '));
     process.exit(1);
@@ -45,7 +55,12 @@ async function main() {
     const manifest = fs.readFileSync(path.join(outDir, 'package.xml'), 'utf8');
     const counts = {};
     for (const component of set.toArray()) counts[component.type.name] = (counts[component.type.name] || 0) + 1;
-    console.log(`metadata: ${set.size} components convert (API ${API_VERSION}):`);
+    if (name === 'any org') {
+      const earlier = [...covered].filter((file) => fs.statSync(file).isFile() && /SCMFFA__/.test(fs.readFileSync(file, 'utf8')));
+      // The posting endpoint's URL mapping (/SCMFFA/v1/post) has no double underscore.
+      if (earlier.length) throw new Error('SCMFFA__ names in the variant for any org:\n  ' + earlier.map((f) => path.relative(PROJECT, f)).join('\n  '));
+    }
+    console.log(`metadata (${name}: ${dirs.join(' + ')}): ${set.size} components convert (API ${API_VERSION}):`);
     for (const [type, count] of Object.entries(counts).sort()) console.log(`  ${type}: ${count}`);
     if (!manifest.includes(`<version>${API_VERSION}</version>`)) throw new Error('package.xml has another API version');
     if (process.env.MDAPI_OUT) {
@@ -55,6 +70,10 @@ async function main() {
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+async function main() {
+  for (const [name, dirs] of Object.entries(VARIANTS)) await convertVariant(name, dirs);
 }
 
 main().catch((error) => {

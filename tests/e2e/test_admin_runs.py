@@ -180,14 +180,16 @@ def test_a_bad_schedule_is_refused(sample: Sample, scheduler: Any) -> None:
 # -- notifications and status ----------------------------------------------------------------------
 @pytest.fixture
 def inbox(sample: Sample, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An SQS queue subscribed to the notifications topic, standing in for an email subscriber."""
+    """An SQS queue subscribed to the run-summary topic, standing in for an email subscriber."""
     sns = boto3.client("sns", region_name=REGION)
     sqs = boto3.client("sqs", region_name=REGION)
-    topic = sns.create_topic(Name="oim-connector-notifications")["TopicArn"]
+    topic = sns.create_topic(Name="oim-connector-run-summaries")["TopicArn"]
     url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "false"})
-    monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
+    monkeypatch.setenv("RUN_SUMMARY_TOPIC_ARN", topic)
+    # The alarms' topic is another one: run summaries never go there.
+    monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", sns.create_topic(Name="oim-connector-notifications")["TopicArn"])
     return url
 
 

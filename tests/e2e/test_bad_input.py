@@ -105,14 +105,18 @@ def test_a_jobs_queue_message_that_is_not_json_fails_alone(sample: Sample) -> No
     assert _no_documents_written(sample)
 
 
-def test_events_of_the_wrong_source_or_shape_are_refused(sample: Sample) -> None:
+def test_events_of_the_wrong_source_or_shape_are_refused_and_of_another_flow_or_kind_ignored(sample: Sample) -> None:
     wrong_type = events.oim_event(FLOW, sample.ids["InvOk1"], "shipment-completed")
     wrong_type["detail-type"] = "AccountChangeEvent"
     with pytest.raises(BadRequestError, match="are not for this connector"):
         sample.env.invoke(FN, wrong_type)
     other_flow = events.oim_event("journals", sample.ids["InvOk1"], "perpetual-record-created")
-    with pytest.raises(BadRequestError, match="a journals event reached the sales-invoices function"):
-        sample.env.invoke(FN, other_flow)
+    assert sample.env.invoke(FN, other_flow) == {"ignored": "a journals event reached the sales-invoices function"}
+    other_kind = events.oim_event(FLOW, sample.ids["InvOk1"], "voucher-matched")
+    assert sample.env.invoke(FN, other_kind) == {
+        "ignored": "'voucher-matched' is not an event of sales-invoices "
+        "(its events: criteria-checked, drop-ship-billed, shipment-completed)"
+    }
     with pytest.raises(BadRequestError, match="Unrecognised event"):
         sample.env.invoke(FN, {"hello": "world"})
     assert _no_documents_written(sample)

@@ -134,13 +134,15 @@ def test_large_selection_is_accepted_as_a_job_and_its_status_is_readable(sample:
     ids = [sample.ids["InvOk1"], sample.ids["InvOk2"]]
     sample.env._set_env("SYNC_LIST_LIMIT", "1")
 
-    accepted = sample.env.invoke(FN, events.list_action(FLOW, ids))  # the jobs queue is drained after it
+    user = "005000000000003AAA"
+    accepted = sample.env.invoke(FN, events.list_action(FLOW, ids, requested_by=user))  # the queue drains after it
 
     assert accepted["statusCode"] == 202
     job_id = body(accepted)["jobId"]
     status = body(sample.env.invoke(FN, events.api_event("GET", f"/flows/{FLOW}/jobs/{job_id}")))
     assert status["status"] == "SUCCEEDED"
     assert status["report"]["counts"]["created"] == 2
+    assert status["report"]["startedBy"] == user  # who is told in Salesforce that the job finished
 
 
 def test_automatic_event_creates_only_when_the_setting_is_on(sample: Sample) -> None:
@@ -152,6 +154,7 @@ def test_automatic_event_creates_only_when_the_setting_is_on(sample: Sample) -> 
     created = sample.env.invoke(FN, events.oim_event(FLOW, invoice_id, "shipment-completed"))
 
     assert result_for(created, invoice_id)["outcome"] == "created"
+    assert created["startedBy"] == events.SAVING_USER  # the user whose save published the event
 
 
 def test_the_earlier_packages_namespaced_event_is_accepted_too(sample: Sample) -> None:

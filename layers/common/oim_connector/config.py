@@ -20,7 +20,10 @@ class FunctionEnvironment(BaseModel):
     IDEMPOTENCY_TABLE: str | None = None
     JOBS_TABLE: str | None = None
     JOBS_QUEUE_URL: str | None = None
-    NOTIFICATIONS_TOPIC_ARN: str | None = None
+    NOTIFICATIONS_TOPIC_ARN: str | None = None  # alarms
+    RUN_SUMMARY_TOPIC_ARN: str | None = None  # run summaries (their own topic: other subscribers than the alarms')
+    # The custom notification type's id (stack parameter CustomNotificationTypeId); unset: no bell notifications.
+    CUSTOM_NOTIFICATION_TYPE_ID: str | None = Field(default=None, pattern=r"^(0ML[A-Za-z0-9]{12}([A-Za-z0-9]{3})?)?$")
     SYNC_LIST_LIMIT: int = Field(default=50, ge=1, le=500)
     MAX_LIST_IDS: int = Field(default=5000, ge=1, le=5000)
     # Stop a batch loop this many seconds before Lambda's timeout and hand over a checkpoint.

@@ -39,6 +39,7 @@ class JobMessage(BaseModel):
     continuation: int = Field(default=0, ge=0)
     earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
     calculate_tax: bool | None = None  # "Calculate Tax" asked by the list action (None: the flow's setting)
+    requested_by: RecordId | None = None  # the Salesforce user who started the job (its notification)
 
 
 class Job(BaseModel):

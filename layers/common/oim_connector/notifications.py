@@ -51,6 +51,8 @@ class RunSummary(_Camel):
     failed_records: list[FailedRecord]
     stopped_reason: str | None = None
     more_not_listed: int = 0
+    started_by: str | None = None
+    notify_group: str | None = None  # the public group told in Salesforce as well (general settings)
 
     @property
     def subject(self) -> str:
@@ -118,6 +120,7 @@ def summarise(report: RunReport) -> RunSummary:
         failed_records=failed,
         stopped_reason=report.stopped_reason,
         more_not_listed=not_listed,
+        started_by=report.started_by,
     )
 
 
@@ -151,22 +154,38 @@ class SnsEmailNotifier:
 class CustomNotificationPort(Protocol):
     """Salesforce's standard action customNotificationAction (POST .../actions/standard/customNotificationAction)."""
 
-    def send_custom_notification(self, type_name: str, title: str, body: str, target_id: str | None) -> None: ...
+    def send_custom_notification(
+        self,
+        type_name: str,
+        title: str,
+        body: str,
+        target_id: str | None,
+        recipient_ids: Sequence[str] = (),
+        group_name: str | None = None,
+    ) -> None: ...
 
 
 class SalesforceNotifier:
-    """A bell notification in Salesforce with the counts; the email carries the details."""
+    """A bell notification in Salesforce with the counts; the email carries the details.
+
+    Recipients: the user who started the run (their save published the event, or they pressed the
+    list button) and the public group of the general setting ``notification_group``; with neither
+    (a schedule, no group), the integration user.
+    """
 
     def __init__(self, port: Callable[[], CustomNotificationPort], type_name: str) -> None:
         self._port = port  # a factory, so the org is reached only when a notification is sent
-        self._type_name = type_name
+        self._type_name = type_name  # the type's id (stack parameter CustomNotificationTypeId) or DeveloperName
 
     def send(self, summary: RunSummary) -> None:
         body = f"Created {summary.created}, skipped {summary.skipped}, failed {summary.failed}."
         if summary.failed_records:
             body += " Records that failed say why in their Export Error field."
         target = summary.failed_records[0].source_id if summary.failed_records else None
-        self._port().send_custom_notification(self._type_name, f"OIM connector: {summary.flow}", body[:750], target)
+        recipients = (summary.started_by,) if summary.started_by else ()
+        self._port().send_custom_notification(
+            self._type_name, f"OIM connector: {summary.flow}", body[:750], target, recipients, summary.notify_group
+        )
 
 
 class RunListener(Protocol):
@@ -185,7 +204,7 @@ class Notifications:
         self._salesforce = salesforce
 
     def run_finished(self, report: RunReport, general: GeneralSettings) -> None:
-        summary = summarise(report)
+        summary = summarise(report).model_copy(update={"notify_group": general.notification_group})
         channels: Sequence[tuple[str, Notifier | None, bool]] = (
             ("email", self._email, general.send_emails),
             ("salesforce", self._salesforce, general.send_notifications),

@@ -81,7 +81,12 @@ class ConnectorService:
                                    calculate_tax=calculate_tax))  # fmt: skip
 
     def list_action(
-        self, flow: FlowId, record_ids: Sequence[str] | None, all_eligible: bool, calculate_tax: bool | None = None
+        self,
+        flow: FlowId,
+        record_ids: Sequence[str] | None,
+        all_eligible: bool,
+        calculate_tax: bool | None = None,
+        requested_by: str | None = None,
     ) -> RunReport | Accepted:
         count = len(record_ids or ())
         if count > self.services.max_list_ids:
@@ -102,7 +107,8 @@ class ConnectorService:
         job_id = _run_id()
         job = jobs.create(job_id, flow)
         queue.send(JobMessage(job_id=job_id, flow=flow, record_ids=list(record_ids) if record_ids else None,
-                              all_eligible=all_eligible, calculate_tax=calculate_tax))  # fmt: skip
+                              all_eligible=all_eligible, calculate_tax=calculate_tax,
+                              requested_by=requested_by))  # fmt: skip
         return Accepted(job)
 
     def job_status(self, job_id: str) -> Job:
@@ -128,6 +134,7 @@ class ConnectorService:
         report = self.run(request, remaining_seconds)
         # The job's status and the run's summary speak for the whole run, not only for this part.
         whole = whole_run(message.earlier, report)
+        whole.started_by = message.requested_by
         if report.checkpoint and message.continuation < MAX_CONTINUATIONS:
             following = {"after_id": report.checkpoint, "continuation": message.continuation + 1,
                          "earlier": carry(message.earlier, report)}  # fmt: skip
@@ -148,10 +155,11 @@ class ConnectorService:
             self._finished(report)
         return report
 
-    def oim_event(self, flow: FlowId, record_id: str, event: str) -> RunReport:
+    def oim_event(self, flow: FlowId, record_id: str, event: str, started_by: str | None = None) -> RunReport:
         request = RunRequest(flow=flow, trigger=TriggerKind.EVENT, run_id=_run_id(), record_ids=(record_id,),
                              event=event)  # fmt: skip
         report = self.run(request)
+        report.started_by = started_by
         counts = report.counts
         if counts.created or counts.updated or counts.failed:  # an event that does not qualify stays quiet
             self._finished(report)

@@ -101,10 +101,11 @@ def run_listeners() -> list[RunListener]:
     from oim_connector.admin.history import RunHistory
 
     env = environment()
-    email = SnsEmailNotifier(env.NOTIFICATIONS_TOPIC_ARN) if env.NOTIFICATIONS_TOPIC_ARN else None
-    # CUSTOM_NOTIFICATION_TYPE: DeveloperName of the org's custom notification type; unset, no bell notifications.
-    type_name = os.environ.get("CUSTOM_NOTIFICATION_TYPE")
-    salesforce = SalesforceNotifier(salesforce_org, type_name) if type_name else None
+    # Run summaries have their own topic: the alarms' (NOTIFICATIONS_TOPIC_ARN) has other subscribers.
+    email = SnsEmailNotifier(env.RUN_SUMMARY_TOPIC_ARN) if env.RUN_SUMMARY_TOPIC_ARN else None
+    # The custom notification type's id (stack parameter); CUSTOM_NOTIFICATION_TYPE, its DeveloperName, still works.
+    type_ref = env.CUSTOM_NOTIFICATION_TYPE_ID or os.environ.get("CUSTOM_NOTIFICATION_TYPE")
+    salesforce = SalesforceNotifier(salesforce_org, type_ref) if type_ref else None
     listeners: list[RunListener] = [Notifications(email=email, salesforce=salesforce)]
     if env.JOBS_TABLE:
         listeners.append(RunHistory(env.JOBS_TABLE))

@@ -38,8 +38,12 @@ def record_action(flow: str, record_id: str) -> dict[str, Any]:
     return api_event("POST", f"/flows/{flow}/record", {"recordId": record_id})
 
 
-def list_action(flow: str, record_ids: list[str] | None = None, *, all_eligible: bool = False) -> dict[str, Any]:
+def list_action(
+    flow: str, record_ids: list[str] | None = None, *, all_eligible: bool = False, requested_by: str | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"allEligible": True} if all_eligible else {"recordIds": record_ids or []}
+    if requested_by:
+        body["requestedBy"] = requested_by  # the user pressing the button, as the Apex client sends it
     return api_event("POST", f"/flows/{flow}/list", body)
 
 
@@ -49,7 +53,12 @@ def schedule_event(flow: str, when: dt.datetime | None = None, name: str | None 
             "scheduledTime": moment}  # fmt: skip
 
 
-def oim_event(flow: str, record_id: str, event: str, *, namespaced: bool = False) -> dict[str, Any]:
+SAVING_USER = "005000000000002AAA"  # the user whose save published an event (Salesforce sets CreatedById)
+
+
+def oim_event(
+    flow: str, record_id: str, event: str, *, namespaced: bool = False, created_by: str = SAVING_USER
+) -> dict[str, Any]:
     """The Salesforce package's platform event ``OIM_Document_Event__e`` through an Event Relay, or with
     ``namespaced`` the ``SCMFFA__`` one of an org that has it from the earlier package."""
     prefix = "SCMFFA__" if namespaced else ""
@@ -63,7 +72,12 @@ def oim_event(flow: str, record_id: str, event: str, *, namespaced: bool = False
         "region": "eu-west-1",
         "resources": [],
         "detail": {
-            "payload": {f"{prefix}Flow__c": flow, f"{prefix}Event__c": event, f"{prefix}Record_Id__c": record_id},
+            "payload": {
+                f"{prefix}Flow__c": flow,
+                f"{prefix}Event__c": event,
+                f"{prefix}Record_Id__c": record_id,
+                "CreatedById": created_by,
+            },
             "schemaId": "local",
             "id": str(uuid.uuid4()),
         },

@@ -49,8 +49,8 @@ def site_event(site_id: str, *, version: str | None = None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def account_change(account_id: str, *, commit: int = 1) -> dict[str, Any]:
-    event = site_change(account_id, commit=commit)
+def account_change(account_id: str, *, commit: int = 1, change_type: str = "UPDATE") -> dict[str, Any]:
+    event = site_change(account_id, commit=commit, change_type=change_type)
     event["detail-type"] = "AccountChangeEvent"
     event["detail"]["payload"]["ChangeEventHeader"]["entityName"] = "Account"
     return event

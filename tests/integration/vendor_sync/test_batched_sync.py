@@ -172,8 +172,10 @@ def test_the_custom_field_duplicate_check_refuses_a_site_sharing_a_linked_sites_
     delivery = queues.deliver_once()
 
     assert delivery is not None and delivery.failed == delivery.message_ids[:1]
-    assert api_requests(sample) == (2 if carries_the_phone else 3)
+    # + 1: the refusal written on the refused site (Vendor_Sync_Error__c)
+    assert api_requests(sample) == (3 if carries_the_phone else 4)
     assert vendor_accounts(sample, twin) == [] and len(vendor_accounts(sample, other)) == 1
+    assert sample.get(SITE, twin)["Vendor_Sync_Error__c"].startswith("Supplier site Initech - Round Rock would")
     [refusal] = DynamoFailureNotes(JOBS_TABLE).find(queues.arn, delivery.failed).values()
     assert refusal.error.startswith(
         f"Supplier site Initech - Round Rock would duplicate the vendor account Initech Supplies "

@@ -109,7 +109,9 @@ def test_an_older_change_never_overwrites_a_newer_one(sample: Sample, queues: Su
     assert account["Supplier_Site_Version__c"].startswith(str(1_795_601_699_005))
 
 
-def test_a_duplicate_supplier_is_refused_naming_the_existing_account(sample: Sample, queues: SupplierQueues) -> None:
+def test_a_duplicate_supplier_is_refused_naming_the_existing_account_on_the_site_too(
+    sample: Sample, queues: SupplierQueues
+) -> None:
     dallas = sample.ids["SiteGlobexDallas"]
     queues.publish(site_change(dallas, change_type="CREATE"))
     queues.drain()  # 3 receives, then SQS moves it to the DLQ
@@ -125,6 +127,14 @@ def test_a_duplicate_supplier_is_refused_naming_the_existing_account(sample: Sam
         f"({sample.ids['VendGlobex']}), which has the same supplier name 'Globex Components': link the site to "
         "that account (Account field on the site) or correct the site, then replay its change"
     )
+    # The user who saved the site sees why on the site itself (written once, not per retry).
+    assert sample.get(SITE, dallas)["Vendor_Sync_Error__c"] == letter.error[:255]
+
+    # Linked to the existing vendor, the site syncs and its error is cleared in the same transaction.
+    sample.env.org.store.update(SITE, dallas, {"SCMC__Account__c": sample.ids["VendGlobex"]})
+    queues.publish(site_change(dallas, commit=2))
+    queues.drain()
+    assert sample.get(SITE, dallas)["Vendor_Sync_Error__c"] is None
 
 
 def _fail_into_dlq(sample: Sample, queues: SupplierQueues, *keys: str) -> list[str]:
@@ -215,3 +225,28 @@ def test_accounts_to_suppliers_is_off_by_default_and_never_ping_pongs(sample: Sa
     queues.drain()
     assert sample.get("Account", initech)["SystemModstamp"] == account_before
     assert sample.get(SITE, initech_site)["SystemModstamp"] == site["SystemModstamp"]
+
+
+def test_a_new_vendor_account_gets_a_supplier_site_once_when_accounts_sync_to_suppliers(
+    sample: Sample, queues: SupplierQueues
+) -> None:
+    assert sample.env.org is not None
+    both_ways = VendorAccountSettings(default_ap_control_gla="2000", sync_accounts_to_suppliers=True)
+    sample.env.save_settings(ConnectorSettings(vendor_accounts=both_ways))
+    vendor = sample.env.org.store.create("Account", {"Name": "Hooli Fasteners", "Type": "Vendor",
+                                                     "Phone": "+1 650 555 0101"})  # fmt: skip
+    customer = sample.env.org.store.create("Account", {"Name": "Pied Piper", "Type": "Customer"})
+
+    created = [account_change(account, commit=n, change_type="CREATE") for n, account in ((1, vendor), (2, customer))]
+    queues.publish(*created)
+    queues.drain()
+    queues.publish(account_change(vendor, commit=3, change_type="CREATE"))  # a replay of the same change
+    queues.drain()
+
+    fields = "Id, Name, SCMC__Office_Phone__c, OIM_External_Id__c"
+    (site,) = sample.query(f"SELECT {fields} FROM {SITE} WHERE SCMC__Account__c = '{vendor}'")  # one site only
+    assert site["Name"] == "Hooli Fasteners" and site["SCMC__Office_Phone__c"] == "+1 650 555 0101"
+    assert site["OIM_External_Id__c"] == f"SITE:{vendor}"
+    assert sample.get("Account", vendor)["Supplier_Site__c"] == site["Id"]
+    assert sample.query(f"SELECT Id FROM {SITE} WHERE SCMC__Account__c = '{customer}'") == []
+    assert queues.count(queues.dlq_url) == 0

@@ -279,3 +279,18 @@ def test_settings_split_by_item_and_take_the_lines_own_product_and_gla_first() -
     assert by_item.lines[2].fields["c2g__GeneralLedgerAccount__c"] == pb.GLA_MAINTENANCE
     assert line_first.lines[1].fields["c2g__Product__c"] == b.PRODUCT_FREIGHT
     assert line_first.lines[2].fields["c2g__GeneralLedgerAccount__c"] == pb.GLA_LINE_OWN
+
+
+def test_a_purchase_order_without_company_lookup_takes_the_company_its_company_name_names() -> None:
+    order = pb.purchase_order(company=None)
+    order["SCMFFA__Company_Name__c"] = "Acme Industries US"
+    named = run(pb.voucher(pb.voucher_line("a4F000000000001AAA", order=order)))
+
+    assert not named.errors
+    assert one_document(named).fields["c2g__OwnerCompany__c"] == b.COMPANY_US
+    order["SCMFFA__Company_Name__c"] = "Acme Japan"
+    assert run(pb.voucher(pb.voucher_line("a4F000000000001AAA", order=order))).errors == (
+        "The Company Name 'Acme Japan' of purchase order PO-0001 (AP voucher APV-000001) names no Accounting "
+        "company: choose the name of an existing company (the picklist values must match the companies' names "
+        "exactly)",
+    )

@@ -226,3 +226,22 @@ def test_with_a_rounding_gla_the_invoice_equals_oims_total_to_the_cent() -> None
 def _tax_ref() -> Any:
     ref = b.reference()
     return dataclasses.replace(ref, gla_by_reporting_code={**ref.gla_by_reporting_code, "7900": "a1G000000000079AAA"})
+
+
+def test_with_the_lookups_empty_the_orders_company_name_picklist_names_the_company() -> None:
+    record = b.invoice(b.item_line("a4B000000000001AAA"), SCMFFA__Accounting_Company__c=None,
+                       SCMFFA__Accounting_Currency__c=None)  # fmt: skip
+    record["SCMC__Sales_Order__r"].update(SCMFFA__Accounting_Company__c=None, SCMFFA__Accounting_Currency__c=None,
+                                          SCMFFA__Company_Name__c="Acme Industries US")  # fmt: skip
+
+    named = run(record, general=GeneralSettings(default_company="Nowhere Ltd"))
+
+    assert not named.errors
+    assert named.documents[0].fields["c2g__OwnerCompany__c"] == b.COMPANY_US  # the picklist wins over the default
+    record["SCMC__Sales_Order__r"]["SCMFFA__Company_Name__c"] = "N/A"  # the shipped placeholder names none
+    assert "no default company is set" in run(record).errors[0]
+    record["SCMC__Sales_Order__r"]["SCMFFA__Company_Name__c"] = "Acme Industries DE"
+    assert run(record).errors == (
+        "The Company Name 'Acme Industries DE' of invoice INV-000001 names no Accounting company: choose the name "
+        "of an existing company (the picklist values must match the companies' names exactly)",
+    )

@@ -169,8 +169,11 @@ def test_good_api_events_match_the_routes_and_request_models(flow: str) -> None:
 
     everything = load(f"{flow}_list_all")
     assert everything["resource"] == f"/flows/{flow_id}/list"
-    assert json.loads(everything["body"]) == {"allEligible": True}
+    everything_body = json.loads(everything["body"])
+    assert everything_body == {"allEligible": True, "requestedBy": body["requestedBy"]}  # who pressed the button
+    assert model_errors(everything_body, "ListRequest") == []
     assert model_errors({"allEligible": True}, "ListRequest") == []
+    assert model_errors({"allEligible": True, "requestedBy": "a4A000000000001AAA"}, "ListRequest") != []
 
 
 def test_job_status_event() -> None:

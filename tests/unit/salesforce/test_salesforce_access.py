@@ -11,10 +11,17 @@ import pytest
 from tests.unit.salesforce.salesforce_dx import DEFAULT, PROJECT, text, xml
 
 PERMISSION_SETS = sorted((DEFAULT / "permissionsets").glob("*.permissionset-meta.xml"))
+# For an org with the earlier package: one companion per set, with the SCMFFA__ fields only.
+COMPANIONS = sorted((PROJECT / "scmffa" / "main" / "default" / "permissionsets").glob("*.permissionset-meta.xml"))
 CLASSES = {p.name.removesuffix(".cls") for p in (DEFAULT / "classes").glob("*.cls")}
 FLOWS = {p.name.removesuffix(".flow-meta.xml") for p in (DEFAULT / "flows").glob("*.flow-meta.xml")}
 FIELDS = {
     f"{p.parent.parent.name}.{p.name.removesuffix('.field-meta.xml')}" for p in (DEFAULT / "objects").glob("*/fields/*")
+}
+# The status mirror formulas read the earlier package's lookups: they ship in scmffa/, read-only.
+MIRRORS = {
+    f"{p.parent.parent.name}.{p.name.removesuffix('.field-meta.xml')}"
+    for p in (PROJECT / "scmffa" / "main" / "default" / "objects").glob("*/fields/*")
 }
 CREDENTIAL = xml(DEFAULT / "externalCredentials" / "OIM_Connector_AWS.externalCredential-meta.xml")
 
@@ -63,14 +70,22 @@ def test_the_six_permission_sets_of_the_source_product() -> None:
 @pytest.mark.parametrize("path", PERMISSION_SETS, ids=lambda p: p.name.split(".")[0])
 def test_permission_set_grants_only_what_exists(path: Path) -> None:
     root = xml(path)
-    named = [p for p in CREDENTIAL.iter("externalCredentialParameters") if text(p, "parameterType") == "NamedPrincipal"]
-    principal = f"OIM_Connector_AWS-{text(named[0], 'parameterName')}"
+    principals = {
+        f"{path.name.split('.')[0]}-{text(p, 'parameterName')}"
+        for path in (DEFAULT / "externalCredentials").glob("*.externalCredential-meta.xml")
+        for p in xml(path).iter("externalCredentialParameters")
+        if text(p, "parameterType") == "NamedPrincipal"
+    }
     assert {text(c, "apexClass") for c in root.iter("classAccesses")} <= CLASSES
     assert {text(f, "flowName") for f in root.iter("flowAccesses")} <= FLOWS
     assert {text(f, "field") for f in root.iter("fieldPermissions")} <= FIELDS
-    assert {text(e, "externalCredentialPrincipal") for e in root.iter("externalCredentialPrincipalAccesses")} <= {
-        principal
-    }
+    granted = {text(e, "externalCredentialPrincipal") for e in root.iter("externalCredentialPrincipalAccesses")}
+    assert granted <= principals
+    # The admin principal (the OIM Connector tab's callouts) only for the administration set.
+    admin = path.name.startswith("OIM_Accounting_Administration")
+    assert ("OIM_Connector_AWS_Admin-OIM_Connector_Admin_Principal" in granted) == admin
+    assert (root.find("tabSettings") is not None) == admin
+    assert (root.find("customPermissions") is not None) == admin
     if root.find("flowAccesses") is not None:
         # A button user needs the action class and the principal that signs its callout.
         assert "OimCreateDocumentsAction" in {text(c, "apexClass") for c in root.iter("classAccesses")}
@@ -84,5 +99,19 @@ def test_only_administration_reaches_the_posting_endpoint_and_edits_connector_fi
         assert ("OimPostingService" in {text(c, "apexClass") for c in root.iter("classAccesses")}) == admin
         assert any(text(f, "editable") == "true" for f in root.iter("fieldPermissions")) == admin
     admin_fields = {text(f, "field") for f in xml(PERMISSION_SETS[0]).iter("fieldPermissions")}
-    # Every connector field (the platform event's need no field permission).
-    assert admin_fields == {f for f in FIELDS if not f.split(".")[0].endswith("__e")}
+    admin_fields |= {text(f, "field") for f in xml(COMPANIONS[0]).iter("fieldPermissions")}
+    # Every connector field (the platform events' and the trigger custom setting's need no field permission).
+    assert admin_fields == MIRRORS | {
+        f for f in FIELDS if not f.split(".")[0].endswith("__e") and not f.startswith("OIM_Trigger_Settings__c.")
+    }
+
+
+def test_the_six_sets_deploy_without_the_earlier_package_and_their_companions_add_its_fields() -> None:
+    assert [p.name.replace("_SCMFFA_Fields", "") for p in COMPANIONS] == [p.name for p in PERMISSION_SETS]
+    for base, companion in zip(PERMISSION_SETS, COMPANIONS, strict=True):
+        base_fields = {text(f, "field") or "" for f in xml(base).iter("fieldPermissions")}
+        added = {text(f, "field") or "" for f in xml(companion).iter("fieldPermissions")}
+        assert not any(".SCMFFA__" in f for f in base_fields), base.name
+        assert added and all(".SCMFFA__" in f or f in MIRRORS for f in added), companion.name
+        assert added <= FIELDS | MIRRORS
+        assert text(xml(companion), "label") == f"{text(xml(base), 'label')} (SCMFFA fields)"

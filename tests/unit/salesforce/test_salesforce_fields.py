@@ -14,7 +14,7 @@ from tests.unit.salesforce.salesforce_dx import DEFAULT, field_files, text, xml
 
 SCHEMA = load_schema()
 EXTERNAL_ID = "OIM_External_Id__c"
-OWN_OBJECTS = {"OIM_Document_Event__e", "Supplier_Site_Event__e"}
+OWN_OBJECTS = {"OIM_Document_Event__e", "Supplier_Site_Event__e", "OIM_Trigger_Settings__c"}
 TYPE_OF = {"string": "Text", "boolean": "Checkbox", "date": "Date", "reference": "Lookup", "picklist": "Picklist"}
 
 

@@ -35,8 +35,8 @@ def test_request_examples_are_accepted_by_the_api_models() -> None:
 
 def test_request_examples_are_the_shapes_of_docs_architecture() -> None:
     assert shape(example("OimExampleRecordRequest")) == {"recordId": "str"}
-    assert shape(example("OimExampleListRequest")) == {"recordIds": ["str"]}
-    assert example("OimExampleAllEligibleRequest") == {"allEligible": True}
+    assert shape(example("OimExampleListRequest")) == {"recordIds": ["str"], "requestedBy": "str"}
+    assert example("OimExampleAllEligibleRequest") == {"allEligible": True, "requestedBy": "005000000000001AAA"}
 
 
 @pytest.mark.parametrize("flow", DOCUMENT_FLOWS, ids=lambda f: f.flow_id)

@@ -40,7 +40,7 @@ DLQ_RETENTION = 14 * 24 * 3600
 # Shared resources any function may name; anything else it names must be its own: named after it,
 # or listed in OWNS.
 SHARED = {"SalesforceSecret", "SettingsParameter", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
-          "NotificationsTopic", "AvalaraSecret"}  # fmt: skip
+          "NotificationsTopic", "AvalaraSecret", "RunSummaryTopic"}  # fmt: skip
 # The admin status view reads (GetQueueAttributes only) the depth of every dead-letter queue.
 ALL_DLQS = {f"{flow}JobsDLQ" for flow in ("SalesInvoices", "SalesCreditNotes", "PayableInvoices", "PayableCreditNotes",
                                            "Journals")} | {"SupplierSiteChangesDLQ", "UndeliveredQueue"}  # fmt: skip
@@ -624,3 +624,36 @@ def assert_routes_its_own_oim_events(pattern: dict[str, Any], flow: str) -> None
         assert not rule.matches_event(oim_event(other, namespaced=namespaced)), (flow, other, namespaced)
     stray = {**oim_event(flow, namespaced=False), "detail-type": "Some_Other_Event__e"}
     assert not rule.matches_event(stray)
+
+
+def test_oim_event_rules_listen_on_the_relays_partner_bus_never_the_default_one() -> None:
+    template = source_template()
+    params = template["Parameters"]
+    for name in ("DocumentEventBusName", "SupplierSiteEventBusName"):
+        assert "Default" not in params[name], name
+        pattern = re.compile(params[name]["AllowedPattern"])
+        assert pattern.match("aws.partner/salesforce.com/00D5e000000abcd/0YLRM0000000001"), name
+        assert not pattern.match("default"), name
+    buses = {
+        props(event)["EventBusName"]["Ref"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for event in props(resource).get("Events", {}).values()
+        if event["Type"] == "EventBridgeRule"
+    }
+    assert buses == {"DocumentEventBusName", "SupplierSiteEventBusName"}
+
+
+def test_run_summaries_have_their_own_topic_and_the_notification_type_is_a_parameter() -> None:
+    template = source_template()
+    topic = template["Resources"]["RunSummaryTopic"]
+    assert props(topic)["TopicName"] == "oim-connector-run-summaries"
+    for flow in DOCUMENT_FLOWS:
+        name = "".join(part.title() for part in flow.split("-")) + "Function"
+        assert env_of(template, name)["RUN_SUMMARY_TOPIC_ARN"] == {"Ref": "RunSummaryTopic"}, name
+        assert "NOTIFICATIONS_TOPIC_ARN" not in env_of(template, name), name
+    pattern = re.compile(template["Parameters"]["CustomNotificationTypeId"]["AllowedPattern"])
+    assert pattern.match("0MLRM0000000001") and pattern.match("") and not pattern.match("OIM_Connector_Run")
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["CUSTOM_NOTIFICATION_TYPE_ID"] == {
+        "Ref": "CustomNotificationTypeId"
+    }

@@ -28,6 +28,7 @@ from oim_connector.mapping.payables import (
 )
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
+    NO_COMPANY_NAME,
     CompanyAndCurrency,
     MappingError,
     apply_rules,
@@ -86,6 +87,7 @@ LINE_FIELDS = (
     _PO + "c",
     _PO + "r.Name",
     _PO + "r.SCMFFA__Accounting_Company__c",
+    _PO + "r.SCMFFA__Company_Name__c",
     _PO + "r.SCMFFA__Accounting_Currency__c",
     _PO + "r.SCMC__Currency__r.Name",
 )
@@ -116,6 +118,26 @@ def eligibility_errors(voucher: Mapping[str, Any]) -> list[str]:
             "vouchers can be exported; match it in OIM first"
         ]
     return []
+
+
+def no_invoice_number(label: str) -> str:
+    return f"{label} has no Supplier Invoice Number: enter the vendor's invoice number on the voucher"
+
+
+def matching_refusals(voucher: Mapping[str, Any]) -> list[str]:
+    """Validate While Matching (connector-spec §6): what would stop the voucher from exporting once
+    matched that the voucher and its supplier site tell alone. The Salesforce package applies the same
+    rules when a user matches a voucher (OimMatchingValidation); the test vectors
+    OimMatchingVectors.json (its static resource) hold both to the same answers."""
+    label = f"AP voucher {voucher.get('Name') or voucher.get('Id')}"
+    refusals = []
+    if not voucher.get("SCMC__Invoice_Number__c"):
+        refusals.append(no_invoice_number(label))
+    try:
+        vendor_account(voucher.get("SCMC__Supplier_Site__r"), label)
+    except MappingError as error:
+        refusals.append(str(error))
+    return refusals
 
 
 def map_payable_invoice(
@@ -153,7 +175,7 @@ def _map(
     account = vendor_account(voucher.get("SCMC__Supplier_Site__r"), label)
     invoice_number = voucher.get("SCMC__Invoice_Number__c")
     if not invoice_number:
-        raise MappingError(f"{label} has no Supplier Invoice Number: enter the vendor's invoice number on the voucher")
+        raise MappingError(no_invoice_number(label))
     invoice_date = parse_date(voucher.get("SCMC__Invoice_Date__c")) or parse_date(voucher.get("CreatedDate")) or today
     period = document_period(ref, cc.company, voucher.get("SCMFFA__Period__c"), invoice_date, label)
     dp = cc.currency.decimal_places
@@ -225,7 +247,7 @@ def voucher_company_and_currency(
     currencies: dict[str, list[str]] = {}
     for po_id, order in orders.items():
         po_name = str(order.get("Name") or po_id)
-        company_id = order.get("SCMFFA__Accounting_Company__c")
+        company_id = order.get("SCMFFA__Accounting_Company__c") or _company_named(ref, order, po_name, label)
         if not company_id:
             raise MappingError(
                 f"Purchase order {po_name} of {label} has no Accounting Company: set its Company Name in OIM"
@@ -257,6 +279,20 @@ def voucher_company_and_currency(
         default_company=None,
         record_label=label,
     )
+
+
+def _company_named(ref: ReferenceData, order: Mapping[str, Any], po_name: str, label: str) -> str | None:
+    """The company the purchase order's Company Name picklist names, when its lookup is empty."""
+    name = order.get("SCMFFA__Company_Name__c")
+    if not name or name == NO_COMPANY_NAME:
+        return None
+    company = ref.company_by_name(name)
+    if company is None:
+        raise MappingError(
+            f"The Company Name '{name}' of purchase order {po_name} ({label}) names no Accounting company: choose "
+            "the name of an existing company (the picklist values must match the companies' names exactly)"
+        )
+    return company.id
 
 
 def _company_name(ref: ReferenceData, company_id: str) -> str:

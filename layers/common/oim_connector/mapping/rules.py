@@ -148,6 +148,9 @@ class CompanyAndCurrency:
     currency: AccountingCurrency
 
 
+NO_COMPANY_NAME = "N/A"  # the Company Name picklist's shipped placeholder
+
+
 def company_and_currency(
     ref: ReferenceData,
     *,
@@ -156,9 +159,21 @@ def company_and_currency(
     currency_iso: str | None,
     default_company: str | None,
     record_label: str,
+    company_name: str | None = None,
 ) -> CompanyAndCurrency:
-    """Company and currency follow the OIM records, then the default company; never the user's."""
+    """Company and currency follow the OIM records, then the default company; never the user's.
+
+    With the Accounting Company lookups empty, the record's Company Name picklist (connector-spec
+    §3.1: "choosing a picklist value sets the lookup when an Accounting company of that exact name
+    exists") names the company; its shipped placeholder "N/A" names none."""
     company = ref.companies.get(company_id) if company_id else None
+    if company is None and not company_id and company_name and company_name != NO_COMPANY_NAME:
+        company = ref.company_by_name(company_name)
+        if company is None:
+            raise MappingError(
+                f"The Company Name '{company_name}' of {record_label} names no Accounting company: choose the "
+                "name of an existing company (the picklist values must match the companies' names exactly)"
+            )
     if company is None and not company_id:
         company = ref.company_by_name(default_company)
     if company is None:

@@ -58,6 +58,7 @@ HEADER_FIELDS = (
     "SCMFFA__Accounting_Company__c",
     "SCMFFA__Accounting_Currency__c",
     "SCMC__Sales_Order__r.SCMFFA__Accounting_Company__c",
+    "SCMC__Sales_Order__r.SCMFFA__Company_Name__c",
     "SCMC__Sales_Order__r.SCMFFA__Accounting_Currency__c",
     "SCMC__Sales_Order__r.SCMC__Currency__r.Name",
     "SCMC__Customer__c",
@@ -158,6 +159,7 @@ def _map(
         currency_iso=get_path(invoice, "SCMC__Sales_Order__r.SCMC__Currency__r.Name"),
         default_company=general.default_company,
         record_label=label,
+        company_name=get_path(invoice, "SCMC__Sales_Order__r.SCMFFA__Company_Name__c"),
     )
     account_id, account_name, ar_control = _customer(invoice)
     if not account_id:

@@ -23,6 +23,9 @@ PREFIX = "SUPPLIER_SITE"
 SITE_OBJECT = "SCMC__Supplier_Site__c"
 ACCOUNT_OBJECT = "Account"
 SITE_ACCOUNT_FIELD = "SCMC__Account__c"
+# The connector's own field on the site: why the sync refused it, so the user who saved it sees why.
+SITE_ERROR_FIELD = "Vendor_Sync_Error__c"
+SITE_ERROR_LENGTH = 255
 SITE_AP_FIELD = "SCMFFA__Accounts_Payable_Control_GLA__c"
 SITE_AR_FIELD = "SCMFFA__Accounts_Receivable_Control_GLA__c"
 ACCOUNT_AP_FIELD = "c2g__CODAAccountsPayableControl__c"
@@ -35,6 +38,7 @@ SITE_FIELDS = (
     "Id",
     "Name",
     "SystemModstamp",
+    SITE_ERROR_FIELD,
     "SCMC__Supplier_Name__c",
     "SCMC__Account__c",
     "SCMC__Active__c",
@@ -259,6 +263,19 @@ def reverse_rules(rules: Sequence[FieldRule], settings: VendorAccountSettings) -
     pairs[ACCOUNT_AP_FIELD] = SITE_AP_FIELD
     pairs[ACCOUNT_AR_FIELD] = SITE_AR_FIELD
     return pairs
+
+
+SITE_EXTERNAL_ID_PREFIX = "SITE"
+SITE_NAME_LENGTH = 80
+
+
+def new_supplier_site(account: Mapping[str, Any], *, pairs: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    """(external id, fields) of the supplier site a new vendor account gets (accounts -> suppliers):
+    the account's values through the reverse rules, its name, and the link to it."""
+    fields = map_supplier_site(account, {}, pairs=pairs)
+    fields.setdefault("Name", str(account.get("Name") or account["Id"])[:SITE_NAME_LENGTH])
+    fields[SITE_ACCOUNT_FIELD] = account["Id"]
+    return f"{SITE_EXTERNAL_ID_PREFIX}:{account['Id']}", fields
 
 
 def map_supplier_site(

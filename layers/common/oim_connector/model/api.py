@@ -29,6 +29,8 @@ class ListActionBody(BaseModel):
     allEligible: bool = False
     # "Calculate Tax" before export; absent: the flow's Avalara setting decides.
     calculateTax: StrictBool | None = None
+    # The user who pressed the button (UserInfo.getUserId()): told when a background job finishes.
+    requestedBy: RecordId | None = None
 
     @model_validator(mode="after")
     def _one_selection(self) -> ListActionBody:

@@ -58,6 +58,9 @@ class RunReport(_Camel):
     stopped_reason: str | None = None
     checkpoint: str | None = None
     results: list[SourceResult] = Field(default_factory=list)
+    # The Salesforce user who started a background run: whose save published the OIM event, or who
+    # pressed the list button; the run's notification goes to them (schedules have none).
+    started_by: str | None = None
 
     def add(self, result: SourceResult) -> None:
         self.results.append(result)

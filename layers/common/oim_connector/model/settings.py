@@ -131,6 +131,8 @@ class PayableLineSettings(FlowSettings):
 
 
 class PayableInvoiceSettings(PayableLineSettings):
+    # Enforced in Salesforce, where the match happens (a trigger cannot call the connector): the
+    # custom setting OIM Trigger Settings "Validate While Matching" switches it; keep both equal.
     validate_while_matching: bool = False
     # [I] Refuse a voucher whose lines do not add up to its Invoice Total (SCMC__Invoice_Total__c), to the cent.
     check_voucher_total: bool = True
@@ -210,6 +212,8 @@ class JournalSettings(FlowSettings):
 class VendorAccountSettings(_Strict):
     sync_suppliers_to_accounts: bool = True
     sync_accounts_to_suppliers: bool = False
+    # With sync_accounts_to_suppliers: a new vendor account without a supplier site gets one.
+    create_sites_for_new_vendors: bool = True
     default_ap_control_gla: str | None = Field(default=None, description="reporting code")
     default_ar_control_gla: str | None = Field(default=None, description="reporting code")
     duplicate_check: Literal["supplier_name", "custom_criteria", "off"] = "supplier_name"
@@ -229,6 +233,8 @@ class GeneralSettings(_Strict):
     default_company: str | None = Field(default=None, max_length=80)
     send_emails: bool = True
     send_notifications: bool = True
+    # DeveloperName of a public group that also receives the Salesforce notification of every run.
+    notification_group: str | None = Field(default=None, max_length=80, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     # Bounded parallel graph requests toward Salesforce.
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
     # A record left "Export in Process" longer than this (by a process that died) is processed again.

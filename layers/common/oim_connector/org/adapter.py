@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -223,17 +224,46 @@ class SalesforceOrg:
         answer: dict[str, Any] = self._call(lambda sf: sf.query(soql), idempotent=True)
         return int(answer.get("totalSize", 0))
 
-    def send_custom_notification(self, type_name: str, title: str, body: str, target_id: str | None) -> None:
-        """The standard action customNotificationAction, to the integration user (the custom notification
-        type's recipients in the org can widen it); ``type_name`` is the type's DeveloperName."""
-        type_id = self.custom_notification_type_id(type_name)
-        me = self._call(_restful("chatter/users/me", "GET", None), idempotent=True)
-        user_id = str(me["id"])
-        inputs: dict[str, Any] = {"customNotifTypeId": type_id, "recipientIds": [user_id], "title": title, "body": body}
+    def send_custom_notification(
+        self,
+        type_name: str,
+        title: str,
+        body: str,
+        target_id: str | None,
+        recipient_ids: Sequence[str] = (),
+        group_name: str | None = None,
+    ) -> None:
+        """The standard action customNotificationAction to the given users and the public group named
+        ``group_name`` (recipientIds takes user and group ids); with neither, to the integration user.
+        ``type_name`` is the type's id (0ML...) or its DeveloperName."""
+        is_id = re.fullmatch(r"0ML[A-Za-z0-9]{12}([A-Za-z0-9]{3})?", type_name) is not None
+        type_id = type_name if is_id else self.custom_notification_type_id(type_name)
+        recipients = list(dict.fromkeys(recipient_ids))
+        if group_name:
+            recipients.append(self.public_group_id(group_name))
+        if not recipients:
+            me = self._call(_restful("chatter/users/me", "GET", None), idempotent=True)
+            recipients = [str(me["id"])]
+        inputs: dict[str, Any] = {
+            "customNotifTypeId": type_id,
+            "recipientIds": recipients,
+            "title": title,
+            "body": body,
+        }
         if target_id:
             inputs["targetId"] = target_id
         path = "actions/standard/customNotificationAction"
         self._call(_restful(path, "POST", {"inputs": [inputs]}), idempotent=False)
+
+    def public_group_id(self, developer_name: str) -> str:
+        from oim_connector.org.soql import eq
+
+        where = f"{eq('DeveloperName', developer_name).text} AND {eq('Type', 'Regular').text}"
+        answer = self._call(lambda sf: sf.query(f"SELECT Id FROM Group WHERE {where}"), idempotent=True)  # noqa: S608
+        records = answer.get("records") or []
+        if not records:
+            raise OrgError(f"No public group {developer_name} in the org: fix the notification_group setting")
+        return str(records[0]["Id"])
 
     def custom_notification_type_id(self, type_name: str) -> str:
         from oim_connector.org.soql import eq

@@ -64,7 +64,9 @@ def build_api(flow: FlowId, service: Callable[[], ConnectorService]) -> APIGatew
                    "calculateTax": body.calculateTax}  # fmt: skip
 
         def work() -> dict[str, Any]:
-            result = service().list_action(target, body.recordIds, body.allEligible, body.calculateTax)
+            result = service().list_action(
+                target, body.recordIds, body.allEligible, calculate_tax=body.calculateTax, requested_by=body.requestedBy
+            )
             if isinstance(result, Accepted):
                 return {
                     "status": 202,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from oim_connector.errors import BadRequestError
 from oim_connector.model.flows import FlowId
 from oim_connector.observability import logger, metrics
-from oim_connector.triggers.events import is_eventbridge, is_schedule, parse_oim_event, parse_schedule
+from oim_connector.triggers.events import is_eventbridge, is_schedule, not_for_flow, parse_oim_event, parse_schedule
 from oim_connector.triggers.idempotency import once
 from oim_connector.triggers.metrics import record_metrics
 
@@ -84,12 +84,16 @@ def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any
                     context, expires_after_seconds=24 * 3600)  # fmt: skip
     if is_eventbridge(event):
         oim_event = parse_oim_event(event)
-        if oim_event.payload.flow != flow:
-            raise BadRequestError(f"a {oim_event.payload.flow.value} event reached the {flow.value} function")
+        ignored = not_for_flow(flow, oim_event.payload)
+        if ignored:
+            # Another flow's or kind's event does nothing here; it is not an error to retry.
+            logger.warning("OIM event ignored", extra={"event_id": oim_event.id, "reason": ignored})
+            return {"ignored": ignored}
         logger.set_correlation_id(oim_event.id)
         payload = oim_event.payload
         return once({"event": oim_event.id},
-                    lambda: _log_report(service().oim_event(flow, payload.record_id, payload.event)),
+                    lambda: _log_report(service().oim_event(flow, payload.record_id, payload.event,
+                                                            payload.created_by)),
                     context)  # fmt: skip
     raise BadRequestError(
         "Unrecognised event: expected an API Gateway request, an SQS batch, a schedule or an OIM event"

@@ -10,6 +10,7 @@ only the site fields that differ.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,11 +20,15 @@ from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.rules import chunk, effective_rules
 from oim_connector.mapping.vendor_accounts import (
     ACCOUNT_OBJECT,
+    ACCOUNT_SITE_FIELD,
     SITE_ACCOUNT_FIELD,
+    SITE_ERROR_FIELD,
+    SITE_ERROR_LENGTH,
     SITE_OBJECT,
     duplicate_key,
     map_supplier_site,
     map_vendor_account,
+    new_supplier_site,
     reverse_rules,
     site_label,
 )
@@ -37,6 +42,8 @@ from oim_connector.vendor_sync.reads import SiteBatch, SiteReader
 
 IGNORED_CHANGE_TYPES = ("DELETE", "GAP_DELETE", "UNDELETE", "GAP_UNDELETE")
 SITES_PER_READ = 200  # keeps each read's IN list well inside the URL length Salesforce accepts
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["created", "updated", "skipped"]
 
@@ -140,6 +147,7 @@ class VendorSync:
             duplicates = {}
         waiting = {str(site["Id"]) for site in later}
         graphs: dict[str, Graph] = {}
+        refusals: dict[str, str] = {}
         for change in present:
             site_id = change.record_id
             if site_id in results or site_id in waiting:
@@ -151,13 +159,33 @@ class VendorSync:
                                         version=change.version)  # fmt: skip
             if mapped.errors:
                 results[site_id] = SyncRefused("; ".join(mapped.errors))
+                refusals[site_id] = "; ".join(mapped.errors)
             elif mapped.skip_reason:
                 results[site_id] = SyncResult(site_id, "skipped", account.get("Id") if account else None,
                                               mapped.skip_reason)  # fmt: skip
             else:
                 graphs[site_id] = _site_graph(site, mapped)
         results.update(self._write(graphs, batch))
+        self._record_refusals(refusals, batch)
         return results, [c for c in changes if c.record_id in waiting]
+
+    def _record_refusals(self, refusals: Mapping[str, str], batch: SiteBatch) -> None:
+        """Write each refusal on its site (SITE_ERROR_FIELD), unless the site already says so: the
+        user who saved it sees why, and an unchanged value makes no new change event (no loop)."""
+        updates = [
+            {"Id": site_id, SITE_ERROR_FIELD: text}
+            for site_id, reason in refusals.items()
+            if (text := reason[:SITE_ERROR_LENGTH]) != batch.sites[site_id].get(SITE_ERROR_FIELD)
+        ]
+        if not updates:
+            return
+        try:
+            failed = [r for r in self.org.update_records(SITE_OBJECT, updates) if not r.success]
+        except ConnectorError as error:  # the refusal itself stands; the field is a courtesy
+            log.warning("could not write the refusals on the supplier sites: %s", error.__class__.__name__)
+            return
+        if failed:
+            log.warning("could not write %d refusals on their supplier sites", len(failed))
 
     def _first_of_each_duplicate_key(
         self, new_sites: Sequence[Mapping[str, Any]]
@@ -211,6 +239,8 @@ class VendorSync:
         site_fields = tuple(dict.fromkeys(("Id", "Name", *pairs.values())))
         sites = list(self.org.query(Select(SITE_OBJECT, site_fields, where=eq(SITE_ACCOUNT_FIELD, account["Id"]),
                                            order_by=("Id",))))  # fmt: skip
+        if not sites and change.change_type == "CREATE" and self.settings.create_sites_for_new_vendors:
+            return self._create_site(account, pairs)
         updates = [{"Id": s["Id"], **changes} for s in sites if (changes := map_supplier_site(account, s, pairs=pairs))]
         if not updates:
             # The ping-pong guard: a change this connector made on the other side finds nothing to do.
@@ -221,18 +251,39 @@ class VendorSync:
                               + "; ".join(e for r in failed for e in r.errors))  # fmt: skip
         return SyncResult(change.record_id, "updated", change.record_id)
 
+    def _create_site(self, account: Mapping[str, Any], pairs: Mapping[str, str]) -> SyncResult:
+        """A new vendor account's supplier site, linked both ways in one transaction; keyed by the
+        account (SITE:<id>), so a replayed change finds the site instead of creating a second."""
+        external_id, fields = new_supplier_site(account, pairs=pairs)
+        graph = Graph(f"account_{account['Id']}", (
+            upsert_node(SITE_OBJECT, EXTERNAL_ID_FIELD, external_id, "site", fields),
+            update_node(ACCOUNT_OBJECT, str(account["Id"]), "account", {ACCOUNT_SITE_FIELD: ref("site")}),
+        ))  # fmt: skip
+        (answer,) = self.org.run_graphs([graph])
+        if not answer.successful:
+            problems = "; ".join(message for _, _, message in answer.errors()) or "the org rolled the change back"
+            raise SyncRefused(f"The supplier site of the new vendor account {account['Name']} could not be created: "
+                              f"{problems}")  # fmt: skip
+        return SyncResult(str(account["Id"]), "created", str(account["Id"]), "supplier site created")
+
 
 def _site_graph(site: Mapping[str, Any], mapped: Mapped) -> Graph:
-    """The account upsert (or update) and, for a site without one, its link: one transaction."""
+    """The account upsert (or update) and, for a site without one, its link: one transaction. A
+    site that showed an earlier refusal (SITE_ERROR_FIELD) has it cleared in the same transaction."""
     document = mapped.documents[0]
     nodes: list[GraphNode]
+    clear = {SITE_ERROR_FIELD: None} if site.get(SITE_ERROR_FIELD) else {}
     if mapped.header_link is None:
         nodes = [update_node(ACCOUNT_OBJECT, str(site[SITE_ACCOUNT_FIELD]), "account", document.fields)]
+        if clear:
+            nodes.append(update_node(SITE_OBJECT, str(site["Id"]), "site", clear))
     else:
         link = mapped.header_link
         nodes = [
             upsert_node(ACCOUNT_OBJECT, EXTERNAL_ID_FIELD, document.external_id, "account", document.fields),
-            update_node(SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields}),
+            update_node(
+                SITE_OBJECT, link.record_id, "site", {link.field: ref("account"), **link.extra_fields, **clear}
+            ),
         ]
     return Graph(f"site_{site['Id']}", tuple(nodes))
 
