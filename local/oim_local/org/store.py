@@ -163,6 +163,8 @@ class OrgStore:
             check_required(obj, values, operation="create")
             self._check_references(obj, values)
             self._check_unique(obj, values, record_id=None)
+            if not allow_audit_fields:  # the data loader may load posted history
+                self._refuse_posted(obj, None, values)
             record_id = new_id(obj.key_prefix, self._next_counter(obj, "id_serial"))
             name_field = obj.fields["Name"]
             if name_field.type == "autonumber":
@@ -181,6 +183,7 @@ class OrgStore:
             obj = self.object_def(sobject)
             record_id = self._record_id(obj, record_id)
             self._live_row(obj, record_id)
+            self._refuse_posted(obj, record_id, fields)
             body = read_body(obj, fields, operation="update", record_id=record_id)
             values = body.values
             self._resolve_foreign_keys(obj, body.foreign_keys, values)
@@ -239,6 +242,7 @@ class OrgStore:
             obj = self.object_def(sobject)
             record_id = self._record_id(obj, record_id)
             self._live_row(obj, record_id)
+            self._refuse_posted(obj, record_id, {})
             self._soft_delete(obj, record_id, self._now())
 
     def _soft_delete(self, obj: ObjectDef, record_id: str, now: str) -> None:
@@ -315,6 +319,28 @@ class OrgStore:
             raise SalesforceApiError(400, "DUPLICATE_VALUE", f"duplicate value found on {obj.name}: {error}") from error
 
     # ------------------------------------------------------------------ write checks
+
+    def _refuse_posted(self, obj: ObjectDef, record_id: str | None, values: Mapping[str, Any]) -> None:
+        """As Accounting: a posted (Complete) document and its lines are never changed."""
+        kind = posting.POSTABLE.get(obj.name)
+        if kind is not None and record_id is not None:
+            row = self._live_row(obj, record_id)
+            if row[kind.status_field] == posting.COMPLETE:
+                raise SalesforceApiError(400, "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                                         posting.posted_change_refusal(kind, str(row["Name"])))  # fmt: skip
+            return
+        for fdef in obj.fields.values():
+            if not (fdef.master_detail and fdef.to in posting.POSTABLE):
+                continue
+            parent_id = values.get(fdef.name)
+            if parent_id is None and record_id is not None:
+                parent_id = self._live_row(obj, record_id)[fdef.name]
+            parent_kind = posting.POSTABLE[fdef.to]
+            parent_obj = self.schema.object(fdef.to)
+            parent = self._row(parent_obj, str(parent_id)) if parent_id and parent_obj else None
+            if parent is not None and parent[parent_kind.status_field] == posting.COMPLETE:
+                raise SalesforceApiError(400, "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                                         posting.posted_change_refusal(parent_kind, str(parent["Name"])))  # fmt: skip
 
     def _resolve_foreign_keys(self, obj: ObjectDef, foreign_keys: Sequence[ForeignKey], values: dict[str, Any]) -> None:
         for key in foreign_keys:
@@ -498,7 +524,9 @@ class OrgStore:
         row = self._live_row(obj, record_id)
         name = str(row["Name"])
         status = row[kind.status_field]
-        refusal = posting.status_refusal(kind, name, status)
+        refusal = posting.status_refusal(kind, name, status) or posting.incomplete_refusal(
+            kind, name, bool(row[posting.INCOMPLETE_FIELD])
+        )
         if refusal:
             raise _PostingRefused(refusal, status)
         period = self._posting_period(obj, kind, row)

@@ -16,7 +16,7 @@ from oim_connector.mapping.rules import (
     effective_rules,
     source_paths,
 )
-from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
+from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import LINE_LEVELS, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
@@ -62,7 +62,13 @@ class DocumentFlow(ABC):
         line_fields = tuple(dict.fromkeys((*self.line_fields, *source_paths(rules, *LINE_LEVELS))))
         header_fields = tuple(
             dict.fromkeys(
-                (*self.header_fields, *source_paths(rules, "header"), EXPORT_STATUS_FIELD, LAST_MODIFIED_FIELD)
+                (
+                    *self.header_fields,
+                    *source_paths(rules, "header"),
+                    EXPORT_STATUS_FIELD,
+                    EXPORT_ERROR_FIELD,
+                    LAST_MODIFIED_FIELD,
+                )
             )
         )
         lines = Select(self.lines_relationship, line_fields, order_by=("Id",))

@@ -187,6 +187,10 @@ class GeneralSettings(_Strict):
     max_parallel_requests: int = Field(default=4, ge=1, le=10)
     # A record left "Export in Process" longer than this (by a process that died) is processed again.
     stale_claim_minutes: int = Field(default=30, ge=1, le=10080)
+    # Nodes in one composite graph (one Apex transaction, Accounting's triggers run for every node).
+    # A document bigger than this is written under the large-document protocol; a graph failing on a
+    # governor limit is written again in graphs half as big (docs/architecture.md).
+    nodes_per_graph: int = Field(default=500, ge=10, le=500)
 
 
 class ConnectorSettings(_Strict):
