@@ -119,12 +119,16 @@ def generate_volume(
     supplier_sites: int = 0,
     invalid_share: float = 0.0,
     seed: int = 0,
+    large_share: float = 0.0,
+    large_lines: tuple[int, int] = (260, 300),
 ) -> Path:
     """Write a tree-format data set into ``out_dir``; returns the plan's path.
 
     ``lines_per_invoice`` is a count or an inclusive (low, high) range drawn per document; it
     applies to sales invoices and AP vouchers. ``invalid_share`` of each flow's documents
-    (rounded down, spread evenly) are invalid on purpose.
+    (rounded down, spread evenly) are invalid on purpose. ``large_share`` of the sales invoices
+    (every 1/share-th) get a line count drawn from ``large_lines`` instead: documents that need
+    several composite graphs.
     """
     counts = {
         "sales_invoices": sales_invoices,
@@ -142,9 +146,11 @@ def generate_volume(
         "lines_per_invoice": [low, high],
         "invalid_share": invalid_share,
         "seed": seed,
+        **({"large_share": large_share, "large_lines": list(large_lines)} if large_share else {}),
     }
+    large = (large_share, large_lines)
     flows: tuple[tuple[Flow, int, Builder], ...] = (
-        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high))),
+        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high), large=large)),
         ("sales-credit-notes", credit_invoices, _credit_invoice),
         ("payable-invoices", payable_invoices, partial(_voucher, lines=(low, high))),
         ("payable-credit-notes", payable_credit_notes, _voucher_credit),
@@ -255,7 +261,13 @@ def _net(lines: list[d.InvoiceLine]) -> float:
     return sum(line.quantity * line.derived_unit_price for line in lines)
 
 
-def _sales_invoice(n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int]) -> Iterator[Case]:
+def _sales_invoice(
+    n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int],
+    large: tuple[float, tuple[int, int]] = (0.0, (0, 0)),
+) -> Iterator[Case]:  # fmt: skip
+    share, large_lines = large
+    if share > 0 and n % max(1, round(1 / share)) == 0:
+        lines = large_lines
     key = f"VOL-SI-{n:06d}"
     customer, company, iso = (
         ("CustTailspin", COMPANY_US, "USD") if kind == "no AR control GLA" else rng.choice(_CUSTOMERS)

@@ -18,6 +18,7 @@ from pydantic.dataclasses import dataclass
 
 from oim_local.org.errors import SalesforceApiError
 from oim_local.org.server.governor import TriggerCost
+from oim_local.org.server.strike import Strike
 
 
 class FaultKind(StrEnum):
@@ -80,6 +81,7 @@ class FaultInjector:
         self._plan = plan
         self._random = random.Random(plan.seed if plan else 0)  # noqa: S311 (reproducible, not secret)
         self._injected: Counter[str] = Counter()
+        self.strike = Strike()  # not a fault: where the harness's kills land (strike.py)
 
     def injected(self) -> dict[str, int]:
         """Faults injected so far, by kind (the chaos harness prints them)."""

@@ -115,6 +115,7 @@ class GraphExecutor:
         request = parse_graph_request(payload)
         check_graph_limits(request)
         results: list[dict[str, Any]] = []
+        committed: list[list[dict[str, Any]]] = []
         failed = graphs_run = nodes_run = 0
         for graph in request.graphs:
             if failed >= limits.MAX_FAILED_GRAPHS:
@@ -125,7 +126,10 @@ class GraphExecutor:
             nodes_run += outcome.nodes_run
             failed += 0 if outcome.successful else 1
             results.append(outcome.result)
+            if outcome.successful:
+                committed.append([node.body for node in graph.composite_request if isinstance(node.body, dict)])
         self._counters.add_graphs(graphs_run, nodes_run)
+        self._faults.strike.after_graphs(committed)
         return ApiResponse(200, {"graphs": results})
 
     def _run_graph(self, context: WriteContext, graph: Graph) -> GraphOutcome:
