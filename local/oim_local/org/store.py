@@ -1,7 +1,11 @@
 """The local org's record store: SQLite behind the validation a real org applies.
 
-One connection (WAL) serves every thread; an RLock held for each call, or for a whole
-``transaction()``, keeps writes serial. Every write validates first and raises
+Requests are served concurrently, as Salesforce serves them: each unit of work (a call, or a whole
+``transaction()``) borrows its own SQLite connection (WAL) from a pool, so reads never wait for
+writes. A write transaction holds its locks until it commits; SQLite has one writer lock per
+database, so a write waits for any write transaction in flight (a lock coarser than Salesforce's
+row locks: every record is one row for this purpose), up to ``LOCK_WAIT_SECONDS`` (Salesforce's
+10 s), then fails with UNABLE_TO_LOCK_ROW. Every write validates first and raises
 ``SalesforceApiError`` with Salesforce's codes, so nothing invalid reaches the tables.
 """
 
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from oim_local.org.soql import QueryResult
 
 META_TABLE = "_oim_meta"
+LOCK_WAIT_SECONDS = 10.0  # Salesforce waits this long for a locked row, then UNABLE_TO_LOCK_ROW
 DEFAULT_API_VERSION = "59.0"
 _DESCRIBE_TYPES = {"number": "double", "autonumber": "string"}
 
@@ -44,18 +49,19 @@ class OrgStore:
         schema: Schema | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
     ) -> None:
         self.schema = schema or load_schema()
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
-        self._depth = 0
-        # Autocommit mode: this class issues BEGIN/SAVEPOINT itself.
-        self._conn = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # WAL with NORMAL sync survives a process crash (not a power cut): enough for a stand-in org.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
+        self._path = str(db_path)
+        self.lock_wait_seconds = lock_wait_seconds
+        self._local = threading.local()  # the connection this thread's unit of work borrowed, and its depth
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        # Used outside any unit of work (single-threaded callers such as exports): the first connection.
+        self._main = self._open()
+        self._main.execute("PRAGMA journal_mode=WAL")
         with self.transaction():
             tables.create_tables(self._conn, self.schema)
             self._conn.execute(
@@ -65,35 +71,80 @@ class OrgStore:
 
     # ------------------------------------------------------------------ plumbing
 
+    def _open(self) -> sqlite3.Connection:
+        # Autocommit mode: this class issues BEGIN/SAVEPOINT itself.
+        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None,
+                               timeout=self.lock_wait_seconds)  # fmt: skip
+        conn.row_factory = sqlite3.Row
+        # WAL with NORMAL sync survives a process crash (not a power cut): enough for a stand-in org.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA busy_timeout={int(self.lock_wait_seconds * 1000)}")
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        return conn if conn is not None else self._main
+
     @property
     def connection(self) -> sqlite3.Connection:
         """The raw connection, for read-only use under ``transaction()`` (the SOQL engine)."""
         return self._conn
 
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One unit of work: this thread borrows a pooled connection for it (nested calls share it)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self._pool_lock:
+            conn = self._pool.pop() if self._pool else None
+        conn = conn or self._open()
+        self._local.conn, self._local.depth = conn, 0
+        try:
+            yield
+        finally:
+            self._local.conn = None
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            with self._pool_lock:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._pool.append(conn)
+
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+        self._main.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits on success, rolls back on any exception; nesting uses savepoints."""
-        with self._lock:
-            depth = self._depth
+        with self._lock():
+            conn = self._conn
+            depth = self._local.depth
             savepoint = f"sp_{depth}"
-            self._conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
-            self._depth += 1
+            if depth == 0:
+                _begin_waiting_for_locks(conn, self.lock_wait_seconds)
+            else:
+                conn.execute(f"SAVEPOINT {savepoint}")
+            self._local.depth += 1
             try:
                 yield
             except BaseException:
-                self._depth -= 1
+                self._local.depth -= 1
                 if depth == 0:
-                    self._conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 else:
-                    self._conn.execute(f"ROLLBACK TO {savepoint}")
-                    self._conn.execute(f"RELEASE {savepoint}")
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
                 raise
-            self._depth -= 1
-            self._conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+            self._local.depth -= 1
+            conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
 
     def _now(self) -> str:
         return format_datetime(self._clock())
@@ -420,7 +471,7 @@ class OrgStore:
 
     def find_by_external_id(self, sobject: str, field: str, value: str) -> list[str]:
         """Ids of live records whose ``field`` equals ``value`` (case-insensitive, as Salesforce)."""
-        with self._lock:
+        with self._lock():
             obj = self.object_def(sobject)
             fdef = obj.field(field)
             if fdef is None:
@@ -442,7 +493,7 @@ class OrgStore:
         api_version: str = DEFAULT_API_VERSION,
     ) -> dict[str, Any]:
         """One live record in REST shape: ``attributes`` then the fields, canonical names."""
-        with self._lock:
+        with self._lock():
             obj = self.object_def(sobject)
             record_id = self._record_id(obj, record_id)
             row = self._row(obj, record_id)
@@ -463,7 +514,7 @@ class OrgStore:
         """Run SOQL through ``oim_local.org.soql`` (imported here: it is built separately)."""
         from oim_local.org import soql as soql_engine
 
-        with self._lock:
+        with self._lock():
             return soql_engine.execute(
                 self._conn,
                 self.schema,
@@ -592,6 +643,21 @@ class OrgStore:
                         ).fetchall()
                     )
         return lines
+
+
+def _begin_waiting_for_locks(conn: sqlite3.Connection, wait_seconds: float) -> None:
+    """BEGIN IMMEDIATE takes the writer lock, waiting up to the busy timeout, then UNABLE_TO_LOCK_ROW."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise SalesforceApiError(
+            400,
+            "UNABLE_TO_LOCK_ROW",
+            "unable to obtain exclusive access to this record or 1 records: another transaction held it "
+            f"for more than {wait_seconds:g} seconds",
+        ) from None
 
 
 class _PostingRefused(Exception):
