@@ -5,6 +5,7 @@ converges it to the source as it is then, and a posted document is never changed
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -237,3 +238,30 @@ def test_the_org_fails_a_graph_over_a_governor_limit_as_a_real_org_does(sample: 
     ((_, code, message),) = [e for e in first.errors() if "LimitException" in e[2]]
     assert code == "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY"
     assert "System.LimitException: Too many SOQL queries: 101" in message
+
+
+def test_three_concurrent_runs_with_lock_errors_leave_no_linked_record_in_export_error(sample: Sample) -> None:
+    org = sample.env.org
+    assert org is not None
+    sources = sample.query(f"SELECT Id FROM {INVOICE} WHERE SCMFFA__Sales_Invoice__c = null")
+    ids = [str(s["Id"]) for s in sources]
+    org.set_faults(FaultPlan(seed=16, rate=0.3, kinds=(FaultKind.UNABLE_TO_LOCK_ROW,)))
+    reports: list[RunReport] = []
+
+    def one_run(name: str) -> None:
+        reports.append(_run(_adapter(org), ids, name))
+
+    threads = [threading.Thread(target=one_run, args=(f"run{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    org.set_faults(None)
+
+    assert len(reports) == 3
+    for source in sample.query(f"SELECT Id, SCMFFA__Sales_Invoice__c, SCMC__Export_Status__c, SCMC__Export_Error__c "
+                               f"FROM {INVOICE} WHERE SCMFFA__Sales_Invoice__c != null"):  # fmt: skip
+        assert source["SCMC__Export_Status__c"] == "Exported", source
+        assert source["SCMC__Export_Error__c"] is None, source
+    headers = sample.query(f"SELECT OIM_External_Id__c FROM {SIN} WHERE OIM_External_Id__c != null")
+    assert len({h["OIM_External_Id__c"] for h in headers}) == len(headers)  # nothing written twice
