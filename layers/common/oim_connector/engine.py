@@ -105,7 +105,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                 for r in batch
             ]  # fmt: skip
             # Sources some run has tried before may have a partly written document to converge.
-            attempted = {str(r["Id"]) for r in batch if r.get(EXPORT_STATUS_FIELD) or r.get(EXPORT_ERROR_FIELD)}
+            attempted = {str(r["Id"]) for r in batch if _attempted(r)}
             _process(mapped, flow, ctx, report, request, hook, attempted)
             if ctx.progress is not None:
                 ctx.progress(report)
@@ -117,6 +117,11 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
         report.stopped_reason = error.message
     report.api_requests = ctx.org.usage().requests_made - requests_before
     return report
+
+
+def _attempted(record: dict[str, object]) -> bool:
+    """A run has tried this source before: it may hold a partly written document ("New" is untried)."""
+    return record.get(EXPORT_STATUS_FIELD) not in (None, "", "New") or bool(record.get(EXPORT_ERROR_FIELD))
 
 
 def _out_of_time(ctx: RunContext) -> bool:
