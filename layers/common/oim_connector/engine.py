@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from oim_connector.convergence import Held, held_documents, posted_refusal
 from oim_connector.errors import ConfigurationError, DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
 from oim_connector.graphs import plan_graphs
@@ -71,6 +72,7 @@ class _WriteOutcome:
     mapped: Mapped
     graph_results: list[GraphResult] = field(default_factory=list)
     unknown: str | None = None  # the outcome is unknown (transport failure after retries)
+    refused: str | None = None  # refused before or after writing (a posted document, a write that did not converge)
 
 
 def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunReport:
@@ -120,7 +122,9 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                                    rules=rules, today=ctx.today), r, avalara, flow, tax_errors)
                 for r in batch
             ]  # fmt: skip
-            _process(mapped, flow, ctx, report, request, hook)
+            # Sources some run has tried before may have a partly written document to converge.
+            attempted = {str(r["Id"]) for r in batch if _attempted(r)}
+            _process(mapped, flow, ctx, report, request, hook, attempted)
             if ctx.progress is not None:
                 ctx.progress(report)
             if request.all_eligible and _out_of_time(ctx):
@@ -180,6 +184,11 @@ def _tax_gate(
     return Mapped(source_id=mapped.source_id, source_name=mapped.source_name, errors=(why,))
 
 
+def _attempted(record: dict[str, object]) -> bool:
+    """A run has tried this source before: it may hold a partly written document ("New" is untried)."""
+    return record.get(EXPORT_STATUS_FIELD) not in (None, "", "New") or bool(record.get(EXPORT_ERROR_FIELD))
+
+
 def _out_of_time(ctx: RunContext) -> bool:
     return ctx.remaining_seconds is not None and ctx.remaining_seconds() < ctx.min_seconds_per_batch
 
@@ -217,6 +226,7 @@ def _process(
     report: RunReport,
     request: RunRequest,
     hook: tuple[str, Hook] | None = None,
+    attempted: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     ready = []
     failures: list[tuple[str, str]] = []
@@ -245,10 +255,10 @@ def _process(
     if request.dry_run:
         return
     try:
-        outcomes = _write(ready, ctx)
+        outcomes = _write(ready, ctx, attempted, flow.document_label)
     finally:
         if failures:
-            _mark_errors(ctx.org, flow.source_object, failures)
+            _mark_errors(ctx.org, flow, failures)
     created_ids: dict[str, str] = {}
     for outcome in outcomes:
         for result in outcome.graph_results:
@@ -265,8 +275,10 @@ def _process(
                                     reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
             continue
         errors = [msg for result in outcome.graph_results if not result.successful for msg in _graph_errors(result)]
-        if errors or not outcome.graph_results:
-            message = f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
+        if outcome.refused or errors or not outcome.graph_results:
+            message = outcome.refused or (
+                f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
+            )
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                     outcome=Outcome.FAILED, errors=[message]))  # fmt: skip
             graph_failures.append((item.source_id, message))
@@ -279,7 +291,7 @@ def _process(
         report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                 outcome=Outcome.CREATED if created else Outcome.UPDATED, documents=refs))  # fmt: skip
     if graph_failures:
-        _mark_errors(ctx.org, flow.source_object, graph_failures)
+        _mark_errors(ctx.org, flow, graph_failures)
     _auto_post(flow, ctx, report)
 
 
@@ -302,38 +314,116 @@ def _lock_key(item: Mapped) -> str:
     return item.lock_key or item.source_id
 
 
-def _write(ready: Sequence[Mapped], ctx: RunContext) -> list[_WriteOutcome]:
+def _write(
+    ready: Sequence[Mapped], ctx: RunContext, attempted: frozenset[str] | set[str], label: str
+) -> list[_WriteOutcome]:
+    """Documents that fit one graph and were never tried go packed and in parallel; the rest
+    (bigger than a graph, or maybe partly written by an earlier run) converge one by one."""
+    nodes = ctx.settings.general.nodes_per_graph
+    plain: list[Mapped] = []
+    careful: list[tuple[Mapped, Held | None]] = []
+    for item in ready:
+        if len(plan_graphs(item, nodes)) > 1:
+            careful.append((item, None))
+        elif item.source_id in attempted:
+            held = held_documents(ctx.org, item)
+            if held.headers:
+                careful.append((item, held))
+            else:
+                plain.append(item)
+        else:
+            plain.append(item)
+    outcomes = _write_packed(plain, ctx, nodes)
+    for index, outcome in enumerate(outcomes):
+        if outcome.unknown is None and any(_hit_governor_limit(r) for r in outcome.graph_results):
+            # Accounting's triggers ran out of a governor limit: write it again in smaller graphs.
+            outcomes[index] = _write_converging(outcome.mapped, ctx, nodes // 2, label)
+    outcomes += [_write_converging(item, ctx, nodes, label, held) for item, held in careful]
+    return outcomes
+
+
+MIN_NODES_PER_GRAPH = 10
+
+
+def _hit_governor_limit(result: GraphResult) -> bool:
+    return not result.successful and any("System.LimitException" in message for _, _, message in result.errors())
+
+
+def _write_converging(item: Mapped, ctx: RunContext, nodes: int, label: str, held: Held | None = None) -> _WriteOutcome:
+    """The large-document protocol: refuse a posted document, write the graphs in order (stopping
+    at the first failure, so the marker stays set), delete lines the source no longer has before
+    the last graph, then check that Accounting holds exactly what the source says."""
+    nodes = max(nodes, MIN_NODES_PER_GRAPH)
+    outcome = _WriteOutcome(item)
+    try:
+        held = held or held_documents(ctx.org, item)
+        if held.posted():
+            outcome.refused = posted_refusal(label, held.posted())
+            return outcome
+        plans = plan_graphs(item, nodes)
+        for index, plan in enumerate(plans):
+            if plan.final:
+                stale = held.stale_line_ids(item)
+                failed_deletes = [r for r in ctx.org.delete_records(stale) if not r.success] if stale else []
+                if failed_deletes:
+                    outcome.refused = "Accounting refused to delete lines the source no longer has: " + "; ".join(
+                        e for r in failed_deletes for e in r.errors
+                    )
+                    return outcome
+            results = ctx.org.run_graphs([Graph(f"g{index}", plan.nodes)])
+            if any(_hit_governor_limit(r) for r in results) and nodes > MIN_NODES_PER_GRAPH:
+                return _write_converging(item, ctx, nodes // 2, label, held)
+            outcome.graph_results.extend(results)
+            if not results or not all(r.successful for r in results):
+                return outcome  # the marker stays set: nothing looks whole, the next run goes on
+        if len(plans) > 1:  # one graph is all or nothing; several are checked
+            outcome.refused = _not_converged(ctx.org, item, label)
+    except DailyLimitReachedError:
+        raise
+    except (TransientOrgError, OrgError) as error:
+        outcome.unknown = f"Salesforce could not be reached reliably: {error.message}"
+    return outcome
+
+
+def _not_converged(org: OrgPort, item: Mapped, label: str) -> str | None:
+    """What Accounting holds after the write, against the source: the report states only what is there."""
+    held = held_documents(org, item)
+    wanted = {line.external_id for document in item.documents for line in document.lines}
+    extra, missing = set(held.lines) - wanted, wanted - set(held.lines)
+    incomplete = [h.name for h in held.headers if h.incomplete]
+    if not extra and not missing and not incomplete:
+        return None
+    return (
+        f"The {label} in Accounting does not match the source after writing: {len(extra)} lines too many, "
+        f"{len(missing)} missing, incomplete: {', '.join(incomplete) or 'none'}; the next run converges it"
+    )
+
+
+def _write_packed(ready: Sequence[Mapped], ctx: RunContext, nodes: int) -> list[_WriteOutcome]:
     """Graphs packed into as few requests as allowed, sent in parallel; none in flight share a parent."""
     if not ready:
         return []
     graphs: list[Graph] = []
     owner: dict[str, _WriteOutcome] = {}
     lock_keys: dict[str, str] = {}
-    spread: dict[str, str] = {}  # graph id -> source id, for documents written by several graphs
     outcomes = []
     for item in sorted(ready, key=_lock_key):  # one parent's documents end up in the same requests
         outcome = _WriteOutcome(item)
         outcomes.append(outcome)
-        planned = plan_graphs(item)
-        for index, plan in enumerate(planned):
-            graph_id = f"g{len(graphs)}_{index}"
-            graphs.append(Graph(graph_id, plan.nodes))
-            owner[graph_id] = outcome
-            lock_keys[graph_id] = _lock_key(item)
-            if len(planned) > 1:
-                spread[graph_id] = item.source_id
+        (plan,) = plan_graphs(item, nodes)
+        graph_id = f"g{len(graphs)}"
+        graphs.append(Graph(graph_id, plan.nodes))
+        owner[graph_id] = outcome
+        lock_keys[graph_id] = _lock_key(item)
 
     def keys_of(request_graphs: list[Graph]) -> frozenset[str]:
         return frozenset(lock_keys[g.graph_id] for g in request_graphs)
-
-    def order_keys_of(request_graphs: list[Graph]) -> frozenset[str]:
-        return frozenset(spread[g.graph_id] for g in request_graphs if g.graph_id in spread)
 
     def send(request_graphs: list[Graph]) -> None:
         _send_graphs(request_graphs, owner, ctx.org)
 
     parallel = ctx.settings.general.max_parallel_requests
-    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send, order_keys_of)
+    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send)
     return outcomes
 
 
@@ -350,19 +440,61 @@ def _send_graphs(request_graphs: list[Graph], owner: dict[str, _WriteOutcome], o
         owner[result.graph_id].graph_results.append(result)
 
 
-def _mark_errors(org: OrgPort, sobject: str, failures: Sequence[tuple[str, str]]) -> None:
-    records = [
-        {"Id": source_id, EXPORT_STATUS_FIELD: "Export Error", EXPORT_ERROR_FIELD: message[:MAX_ERROR_LENGTH]}
-        for source_id, message in failures
-    ]
+def _mark_errors(org: OrgPort, flow: DocumentFlow, failures: Sequence[tuple[str, str]]) -> None:
+    """Export Error only on records no other run has exported meanwhile: a loser never overwrites a winner.
+
+    Salesforce has no compare-and-set over REST, so: read, write only the still-open records,
+    read again and give back to any winner that committed between the read and the write
+    its "Exported" (its graph linked the source and set the status atomically).
+    """
     try:
-        for result in org.update_records(sobject, records):
+        still_open = _unexported(org, flow, [source_id for source_id, _ in failures])
+        records = [
+            {"Id": source_id, EXPORT_STATUS_FIELD: "Export Error", EXPORT_ERROR_FIELD: message[:MAX_ERROR_LENGTH]}
+            for source_id, message in failures
+            if source_id in still_open
+        ]
+        if not records:
+            return
+        for result in org.update_records(flow.source_object, records):
             if not result.success:
                 log.warning("could not mark %s as Export Error: %s", result.record_id, "; ".join(result.errors))
+        _give_back_to_winners(org, flow, [str(r["Id"]) for r in records])
     except DailyLimitReachedError:
         raise  # the run stops and says so; the unmarked records are marked by the next run
     except (TransientOrgError, OrgError) as error:
-        log.warning("could not mark %d records as Export Error: %s", len(records), error.message)
+        log.warning("could not mark %d records as Export Error: %s", len(failures), error.message)
+
+
+_EXPORTED_STATUSES = ("Exported", "Exported as Billing Document")
+
+
+def _link_and_status(org: OrgPort, flow: DocumentFlow, ids: Sequence[str]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        select = Select(flow.source_object, ("Id", flow.back_link_field, EXPORT_STATUS_FIELD),
+                        where=is_in("Id", list(ids[start : start + IDS_PER_QUERY])))  # fmt: skip
+        rows.extend(org.query(select))
+    return rows
+
+
+def _unexported(org: OrgPort, flow: DocumentFlow, ids: Sequence[str]) -> set[str]:
+    return {
+        str(row["Id"])
+        for row in _link_and_status(org, flow, ids)
+        if not row.get(flow.back_link_field) and row.get(EXPORT_STATUS_FIELD) not in _EXPORTED_STATUSES
+    }
+
+
+def _give_back_to_winners(org: OrgPort, flow: DocumentFlow, ids: Sequence[str]) -> None:
+    winners = [
+        {"Id": row["Id"], EXPORT_STATUS_FIELD: "Exported", EXPORT_ERROR_FIELD: None}
+        for row in _link_and_status(org, flow, ids)
+        if row.get(flow.back_link_field) and row.get(EXPORT_STATUS_FIELD) == "Export Error"
+    ]
+    if winners:
+        log.info("%d records were exported by another run while this one failed them: kept Exported", len(winners))
+        org.update_records(flow.source_object, winners)
 
 
 def _document_names(ctx: RunContext, flow: DocumentFlow, ids: dict[str, str]) -> dict[str, str]:

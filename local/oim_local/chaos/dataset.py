@@ -40,14 +40,14 @@ class ChaosData:
 
 def build_data(
     work_dir: Path, *, flows: tuple[str, ...], documents: int, lines: tuple[int, int], invalid_share: float,
-    seed: int, stale_claims: int,
+    seed: int, stale_claims: int, large_share: float = 0.0, large_lines: tuple[int, int] = (260, 300),
 ) -> ChaosData:  # fmt: skip
     counts = {_VOLUME_ARGUMENT[flow]: documents // len(flows) for flow in flows}
     first = _VOLUME_ARGUMENT[flows[0]]
     counts[first] += documents - sum(counts.values())
     plan = generate_volume(
         work_dir / "data", lines_per_invoice=lines, invalid_share=invalid_share, seed=seed,
-        **counts,
+        large_share=large_share, large_lines=large_lines, **counts,
     )  # fmt: skip
     manifest = read_manifest(plan.parent / "manifest.json")
     db = work_dir / "org.db"

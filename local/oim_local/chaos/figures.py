@@ -36,6 +36,7 @@ class ChaosFigures(BaseModel):
     faults_injected: dict[str, int] = Field(default_factory=dict)
     api_requests: int = 0
     crashes: int = 0
+    kills_by_place: dict[str, int] = Field(default_factory=dict)
     runs: int = 0
     concurrent_runs: int = 0
     stale_claims_planted: int = 0
@@ -62,7 +63,9 @@ class ChaosFigures(BaseModel):
             f"documents:        {self.documents}",
             f"faults injected:  {faults} ({kinds})",
             f"api requests:     {self.api_requests}",
-            f"crashes:          {self.crashes} (SIGKILL)",
+            f"crashes:          {self.crashes} (SIGKILL at writes: "
+            + (", ".join(f"{place} {n}" for place, n in sorted(self.kills_by_place.items())) or "none")
+            + ")",
             f"connector runs:   {self.runs} ({self.concurrent_runs} started concurrently)",
             f"stale claims:     {self.stale_claims_planted} planted",
             f"daily limit:      {limit}; {self.daily_limit_untouched_new} untouched records still New",

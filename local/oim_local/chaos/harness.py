@@ -39,7 +39,8 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     plan.work_dir.mkdir(parents=True, exist_ok=True)
     say(f"generating {plan.documents} documents for {', '.join(flows)}")
     data = build_data(plan.work_dir, flows=flows, documents=plan.documents, lines=plan.lines,
-                      invalid_share=plan.invalid_share, seed=plan.seed, stale_claims=plan.stale_claims)  # fmt: skip
+                      invalid_share=plan.invalid_share, seed=plan.seed, stale_claims=plan.stale_claims,
+                      large_share=plan.large_share, large_lines=plan.large_lines)  # fmt: skip
     figures = ChaosFigures(flows=list(flows), documents=sum(len(data.entries(f)) for f in flows),
                            stale_claims_planted=len(data.stale_claims))  # fmt: skip
     with _local_org(data.db) as org:
@@ -48,7 +49,8 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     with OrgProcess(data.db, plan.work_dir / "org.log") as endpoint:
         control = OrgControl(endpoint)
         settings_file = plan.work_dir / "settings.json"
-        settings_file.write_text(CHAOS_SETTINGS.model_dump_json(), encoding="utf-8")
+        settings = _settings(plan)
+        settings_file.write_text(settings.model_dump_json(), encoding="utf-8")
         launcher = ConnectorLauncher(endpoint, plan.work_dir, settings_file)
         faults = {"seed": plan.seed, "rate": plan.fault_rate, "latency_ms_per_request": plan.latency_ms}
         if plan.daily_limit_after is not None:
@@ -60,7 +62,7 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
             figures.daily_limit_untouched_new, figures.daily_limit_problem = _untouched(data, flows[0], endpoint)
         control.set_faults(faults)
         say(f"{plan.crashes} crashes")
-        figures.crashes = _crashes(launcher, flows, plan, rng)
+        figures.crashes = _crashes(launcher, control, flows, plan, figures)
         say(f"{plan.concurrent_runs} concurrent runs and a record action per flow")
         figures.concurrent_runs = _concurrent(launcher, data, flows, plan, rng)
         say("settling, faults still on")
@@ -75,12 +77,16 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         figures.runs = launcher.started
     say("checking")
     with _local_org(data.db) as org:
-        settings = CHAOS_SETTINGS
         for flow in flows:
             flow_obj = document_flow(FlowId(flow))
             figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings))
     figures.wall_seconds = time.monotonic() - started
     return figures
+
+
+def _settings(plan: ChaosPlan) -> ConnectorSettings:
+    general = CHAOS_SETTINGS.general.model_copy(update={"nodes_per_graph": plan.nodes_per_graph})
+    return CHAOS_SETTINGS.model_copy(update={"general": general})
 
 
 @contextlib.contextmanager
@@ -104,25 +110,44 @@ def _untouched(data: ChaosData, flow: str, endpoint: object) -> tuple[int, str |
     return len(new), problem
 
 
-def _crashes(launcher: ConnectorLauncher, flows: tuple[str, ...], plan: ChaosPlan, rng: random.Random) -> int:
-    """SIGKILL runs at a random point of their life. How long a run lives depends on the machine and on
-    what earlier runs left to do, so the strike is drawn within the last measured run of the flow."""
+def _crashes(
+    launcher: ConnectorLauncher, control: OrgControl, flows: tuple[str, ...], plan: ChaosPlan, figures: ChaosFigures
+) -> int:
+    """SIGKILL runs at writes: the org holds its answer at the chosen place (after a commit, or between
+    the graphs of a large document), the harness kills the run there, then the org answers nobody.
+    Places alternate; a run that ends before reaching its place counts as a miss and is tried again."""
     crashes = attempts = 0
-    lifetimes: dict[str, float] = {}
     while crashes < plan.crashes and attempts < plan.crashes * 4:
+        place = STRIKE_PLACES[attempts % len(STRIKE_PLACES)]
+        flow = _large_flow(plan, flows) if place == "between_large_graphs" else flows[attempts % len(flows)]
         attempts += 1
-        flow = flows[attempts % len(flows)]
-        started = time.monotonic()
+        control.arm_strike(place)
         run = launcher.start(flow)
-        deadline = started + rng.uniform(0.2, 0.9) * lifetimes.get(flow, 3.0)
+        deadline = time.monotonic() + plan.run_timeout_seconds
+        struck = None
         while run.running() and time.monotonic() < deadline:
+            struck = control.strike_status().get("struck")
+            if struck:
+                break
             time.sleep(0.02)
-        if run.kill():
+        if struck and run.kill():
             crashes += 1
-        else:  # the run finished first: strike sooner next time
-            run.wait(plan.run_timeout_seconds)
-            lifetimes[flow] = time.monotonic() - started
+            figures.kills_by_place[struck] = figures.kills_by_place.get(struck, 0) + 1
+        else:
+            figures.kills_by_place["missed (the run ended first)"] = (
+                figures.kills_by_place.get("missed (the run ended first)", 0) + 1
+            )
+        control.release_strike()
+        run.wait(plan.run_timeout_seconds)
     return crashes
+
+
+STRIKE_PLACES = ("between_large_graphs", "after_commit")
+
+
+def _large_flow(plan: ChaosPlan, flows: tuple[str, ...]) -> str:
+    """Large documents are sales invoices (the data set makes them there when the flow is in)."""
+    return "sales-invoices" if "sales-invoices" in flows and plan.large_share > 0 else flows[0]
 
 
 def _concurrent(

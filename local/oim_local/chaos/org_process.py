@@ -86,3 +86,16 @@ class OrgControl:
         response.raise_for_status()
         body: dict[str, Any] = response.json()
         return body
+
+    def arm_strike(self, place: str) -> None:
+        """The org holds its answer at the next write of that place (strike.py)."""
+        self._http.put(self._base + "strike", json={"place": place}, timeout=10).raise_for_status()
+
+    def strike_status(self) -> dict[str, Any]:
+        response = self._http.get(self._base + "strike", timeout=10)
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        return body
+
+    def release_strike(self) -> None:
+        self._http.delete(self._base + "strike", timeout=10).raise_for_status()

@@ -13,6 +13,11 @@ class ChaosPlan(BaseModel):
     work_dir: Path
     documents: int = Field(default=1000, ge=1, description="source documents, spread over the implemented flows")
     lines: tuple[int, int] = (1, 20)
+    # Large documents: this share of the sales invoices gets a line count from large_lines, enough to
+    # need several graphs of nodes_per_graph (each line is 2 nodes: the line and its source's link).
+    large_share: float = Field(default=0.05, ge=0.0, le=1.0)
+    large_lines: tuple[int, int] = (260, 300)
+    nodes_per_graph: int = Field(default=500, ge=10, le=500)
     invalid_share: float = Field(default=0.1, ge=0.0, le=1.0)
     fault_rate: float = Field(default=0.1, ge=0.0, le=1.0)
     latency_ms: int = Field(default=2, ge=0, description="added to every API request")

@@ -22,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--documents", type=int, default=1000, help="source documents over all flows (1000)")
     parser.add_argument("--lines", type=int, nargs=2, default=(1, 20), metavar=("MIN", "MAX"), help="lines (1 20)")
+    parser.add_argument("--large-share", type=float, default=0.05,
+                        help="share of sales invoices made large (0.05)")  # fmt: skip
+    parser.add_argument("--large-lines", type=int, nargs=2, default=(260, 300), metavar=("MIN", "MAX"),
+                        help="lines of a large document (260 300: over 500 nodes)")  # fmt: skip
+    parser.add_argument("--nodes-per-graph", type=int, default=500, help="the connector's graph size (500)")
     parser.add_argument("--invalid-share", type=float, default=0.1, help="share invalid on purpose (0.1)")
     parser.add_argument("--fault-rate", type=float, default=0.1, help="share of requests that fail (0.1)")
     parser.add_argument("--latency-ms", type=int, default=2, help="latency added to every request (2)")
@@ -47,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
             fault_rate=args.fault_rate, latency_ms=args.latency_ms, crashes=args.crashes,
             concurrent_runs=args.concurrent_runs, daily_limit_after=args.daily_limit_after or None,
             stale_claims=args.stale_claims, seed=args.seed, flows=tuple(args.flows) if args.flows else None,
+            large_share=args.large_share, large_lines=tuple(args.large_lines), nodes_per_graph=args.nodes_per_graph,
         )  # fmt: skip
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -120,6 +120,8 @@ def generate_volume(
     invalid_share: float = 0.0,
     seed: int = 0,
     month: int | None = None,
+    large_share: float = 0.0,
+    large_lines: tuple[int, int] = (260, 300),
 ) -> Path:
     """Write a tree-format data set into ``out_dir``; returns the plan's path.
 
@@ -127,7 +129,9 @@ def generate_volume(
     applies to sales invoices and AP vouchers. ``invalid_share`` of each flow's documents
     (rounded down, spread evenly) are invalid on purpose. ``month`` (1..8) dates every
     document in that month of 2026 (one period, for the reconciliation); by default they spread
-    over January to August.
+    over January to August. ``large_share`` of the sales invoices
+    (every 1/share-th) get a line count drawn from ``large_lines`` instead: documents that need
+    several composite graphs.
     """
     counts = {
         "sales_invoices": sales_invoices,
@@ -148,9 +152,11 @@ def generate_volume(
         "invalid_share": invalid_share,
         "seed": seed,
         **({"month": month} if month is not None else {}),
+        **({"large_share": large_share, "large_lines": list(large_lines)} if large_share else {}),
     }
+    large = (large_share, large_lines)
     flows: tuple[tuple[Flow, int, Builder], ...] = (
-        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high), month=month)),
+        ("sales-invoices", sales_invoices, partial(_sales_invoice, lines=(low, high), month=month, large=large)),
         ("sales-credit-notes", credit_invoices, partial(_credit_invoice, month=month)),
         ("payable-invoices", payable_invoices, partial(_voucher, lines=(low, high), month=month)),
         ("payable-credit-notes", payable_credit_notes, partial(_voucher_credit, month=month)),
@@ -262,8 +268,12 @@ def _net(lines: list[d.InvoiceLine]) -> float:
 
 
 def _sales_invoice(
-    n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int], month: int | None = None
-) -> Iterator[Case]:
+    n: int, rng: random.Random, kind: str | None, *, lines: tuple[int, int], month: int | None = None,
+    large: tuple[float, tuple[int, int]] = (0.0, (0, 0)),
+) -> Iterator[Case]:  # fmt: skip
+    share, large_lines = large
+    if share > 0 and n % max(1, round(1 / share)) == 0:
+        lines = large_lines
     key = f"VOL-SI-{n:06d}"
     customer, company, iso = (
         ("CustTailspin", COMPANY_US, "USD") if kind == "no AR control GLA" else rng.choice(_CUSTOMERS)

@@ -1,7 +1,11 @@
 """The local org's record store: SQLite behind the validation a real org applies.
 
-One connection (WAL) serves every thread; an RLock held for each call, or for a whole
-``transaction()``, keeps writes serial. Every write validates first and raises
+Requests are served concurrently, as Salesforce serves them: each unit of work (a call, or a whole
+``transaction()``) borrows its own SQLite connection (WAL) from a pool, so reads never wait for
+writes. A write transaction holds its locks until it commits; SQLite has one writer lock per
+database, so a write waits for any write transaction in flight (a lock coarser than Salesforce's
+row locks: every record is one row for this purpose), up to ``LOCK_WAIT_SECONDS`` (Salesforce's
+10 s), then fails with UNABLE_TO_LOCK_ROW. Every write validates first and raises
 ``SalesforceApiError`` with Salesforce's codes, so nothing invalid reaches the tables.
 """
 
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from oim_local.org.soql import QueryResult
 
 META_TABLE = "_oim_meta"
+LOCK_WAIT_SECONDS = 10.0  # Salesforce waits this long for a locked row, then UNABLE_TO_LOCK_ROW
 DEFAULT_API_VERSION = "59.0"
 _DESCRIBE_TYPES = {"number": "double", "autonumber": "string"}
 
@@ -46,18 +51,19 @@ class OrgStore:
         schema: Schema | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
     ) -> None:
         self.schema = schema or load_schema()
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = threading.RLock()
-        self._depth = 0
-        # Autocommit mode: this class issues BEGIN/SAVEPOINT itself.
-        self._conn = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # WAL with NORMAL sync survives a process crash (not a power cut): enough for a stand-in org.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
+        self._path = str(db_path)
+        self.lock_wait_seconds = lock_wait_seconds
+        self._local = threading.local()  # the connection this thread's unit of work borrowed, and its depth
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        # Used outside any unit of work (single-threaded callers such as exports): the first connection.
+        self._main = self._open()
+        self._main.execute("PRAGMA journal_mode=WAL")
         with self.transaction():
             tables.create_tables(self._conn, self.schema)
             self._conn.execute(
@@ -79,35 +85,80 @@ class OrgStore:
 
     # ------------------------------------------------------------------ plumbing
 
+    def _open(self) -> sqlite3.Connection:
+        # Autocommit mode: this class issues BEGIN/SAVEPOINT itself.
+        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None,
+                               timeout=self.lock_wait_seconds)  # fmt: skip
+        conn.row_factory = sqlite3.Row
+        # WAL with NORMAL sync survives a process crash (not a power cut): enough for a stand-in org.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA busy_timeout={int(self.lock_wait_seconds * 1000)}")
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        return conn if conn is not None else self._main
+
     @property
     def connection(self) -> sqlite3.Connection:
         """The raw connection, for read-only use under ``transaction()`` (the SOQL engine)."""
         return self._conn
 
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One unit of work: this thread borrows a pooled connection for it (nested calls share it)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self._pool_lock:
+            conn = self._pool.pop() if self._pool else None
+        conn = conn or self._open()
+        self._local.conn, self._local.depth = conn, 0
+        try:
+            yield
+        finally:
+            self._local.conn = None
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            with self._pool_lock:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._pool.append(conn)
+
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+        self._main.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits on success, rolls back on any exception; nesting uses savepoints."""
-        with self._lock:
-            depth = self._depth
+        with self._lock():
+            conn = self._conn
+            depth = self._local.depth
             savepoint = f"sp_{depth}"
-            self._conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
-            self._depth += 1
+            if depth == 0:
+                _begin_waiting_for_locks(conn, self.lock_wait_seconds)
+            else:
+                conn.execute(f"SAVEPOINT {savepoint}")
+            self._local.depth += 1
             try:
                 yield
             except BaseException:
-                self._depth -= 1
+                self._local.depth -= 1
                 if depth == 0:
-                    self._conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 else:
-                    self._conn.execute(f"ROLLBACK TO {savepoint}")
-                    self._conn.execute(f"RELEASE {savepoint}")
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
                 raise
-            self._depth -= 1
-            self._conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+            self._local.depth -= 1
+            conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
 
     def _now(self) -> str:
         return format_datetime(self._clock())
@@ -178,6 +229,8 @@ class OrgStore:
             check_required(obj, values, operation="create")
             self._check_references(obj, values)
             self._check_unique(obj, values, record_id=None)
+            if not allow_audit_fields:  # the data loader may load posted history
+                self._refuse_posted(obj, None, values)
             record_id = new_id(obj.key_prefix, self._next_counter(obj, "id_serial"))
             name_field = obj.fields["Name"]
             if name_field.type == "autonumber":
@@ -197,6 +250,7 @@ class OrgStore:
             _refuse_read_only(obj, "updated")
             record_id = self._record_id(obj, record_id)
             current = self._live_row(obj, record_id)
+            self._refuse_posted(obj, record_id, fields)
             body = read_body(obj, fields, operation="update", record_id=record_id)
             values = body.values
             self._resolve_foreign_keys(obj, body.foreign_keys, values)
@@ -257,6 +311,7 @@ class OrgStore:
             _refuse_read_only(obj, "deleted")
             record_id = self._record_id(obj, record_id)
             self._live_row(obj, record_id)
+            self._refuse_posted(obj, record_id, {})
             self._soft_delete(obj, record_id, self._now())
 
     def _soft_delete(self, obj: ObjectDef, record_id: str, now: str) -> None:
@@ -333,6 +388,28 @@ class OrgStore:
             raise SalesforceApiError(400, "DUPLICATE_VALUE", f"duplicate value found on {obj.name}: {error}") from error
 
     # ------------------------------------------------------------------ write checks
+
+    def _refuse_posted(self, obj: ObjectDef, record_id: str | None, values: Mapping[str, Any]) -> None:
+        """As Accounting: a posted (Complete) document and its lines are never changed."""
+        kind = posting.POSTABLE.get(obj.name)
+        if kind is not None and record_id is not None:
+            row = self._live_row(obj, record_id)
+            if row[kind.status_field] == posting.COMPLETE:
+                raise SalesforceApiError(400, "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                                         posting.posted_change_refusal(kind, str(row["Name"])))  # fmt: skip
+            return
+        for fdef in obj.fields.values():
+            if not (fdef.master_detail and fdef.to in posting.POSTABLE):
+                continue
+            parent_id = values.get(fdef.name)
+            if parent_id is None and record_id is not None:
+                parent_id = self._live_row(obj, record_id)[fdef.name]
+            parent_kind = posting.POSTABLE[fdef.to]
+            parent_obj = self.schema.object(fdef.to)
+            parent = self._row(parent_obj, str(parent_id)) if parent_id and parent_obj else None
+            if parent is not None and parent[parent_kind.status_field] == posting.COMPLETE:
+                raise SalesforceApiError(400, "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                                         posting.posted_change_refusal(parent_kind, str(parent["Name"])))  # fmt: skip
 
     def _resolve_foreign_keys(self, obj: ObjectDef, foreign_keys: Sequence[ForeignKey], values: dict[str, Any]) -> None:
         for key in foreign_keys:
@@ -412,7 +489,7 @@ class OrgStore:
 
     def find_by_external_id(self, sobject: str, field: str, value: str) -> list[str]:
         """Ids of live records whose ``field`` equals ``value`` (case-insensitive, as Salesforce)."""
-        with self._lock:
+        with self._lock():
             obj = self.object_def(sobject)
             fdef = obj.field(field)
             if fdef is None:
@@ -434,7 +511,7 @@ class OrgStore:
         api_version: str = DEFAULT_API_VERSION,
     ) -> dict[str, Any]:
         """One live record in REST shape: ``attributes`` then the fields, canonical names."""
-        with self._lock:
+        with self._lock():
             obj = self.object_def(sobject)
             record_id = self._record_id(obj, record_id)
             row = self._row(obj, record_id)
@@ -455,7 +532,7 @@ class OrgStore:
         """Run SOQL through ``oim_local.org.soql`` (imported here: it is built separately)."""
         from oim_local.org import soql as soql_engine
 
-        with self._lock:
+        with self._lock():
             return soql_engine.execute(
                 self._conn,
                 self.schema,
@@ -525,7 +602,9 @@ class OrgStore:
         row = self._live_row(obj, record_id)
         name = str(row["Name"])
         status = row[kind.status_field]
-        refusal = posting.status_refusal(kind, name, status)
+        refusal = posting.status_refusal(kind, name, status) or posting.incomplete_refusal(
+            kind, name, bool(row[posting.INCOMPLETE_FIELD])
+        )
         if refusal:
             raise _PostingRefused(refusal, status)
         period = self._posting_period(obj, kind, row)
@@ -591,6 +670,21 @@ class OrgStore:
                         ).fetchall()
                     )
         return lines
+
+
+def _begin_waiting_for_locks(conn: sqlite3.Connection, wait_seconds: float) -> None:
+    """BEGIN IMMEDIATE takes the writer lock, waiting up to the busy timeout, then UNABLE_TO_LOCK_ROW."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise SalesforceApiError(
+            400,
+            "UNABLE_TO_LOCK_ROW",
+            "unable to obtain exclusive access to this record or 1 records: another transaction held it "
+            f"for more than {wait_seconds:g} seconds",
+        ) from None
 
 
 class _PostingRefused(Exception):

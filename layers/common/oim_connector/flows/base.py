@@ -17,7 +17,7 @@ from oim_connector.mapping.rules import (
     effective_rules,
     source_paths,
 )
-from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
+from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import LINE_LEVELS, AvalaraFlowSettings, ConnectorSettings, FieldRule, FlowSettings
 from oim_connector.org.port import OrgPort
@@ -77,6 +77,7 @@ class DocumentFlow(ABC):
                     *self.setting_fields(settings),
                     *source_paths(rules, "header"),
                     EXPORT_STATUS_FIELD,
+                    EXPORT_ERROR_FIELD,
                     LAST_MODIFIED_FIELD,
                     *_tax_fields(self.avalara(settings)),
                 )

@@ -10,6 +10,13 @@ from typing import Any
 EXTERNAL_ID_FIELD = "OIM_External_Id__c"
 EXPORT_STATUS_FIELD = "SCMC__Export_Status__c"
 EXPORT_ERROR_FIELD = "SCMC__Export_Error__c"
+# On every target header the connector writes: true while a document larger than one graph is
+# only partly written. The posting endpoint refuses such a document (docs/architecture.md).
+INCOMPLETE_FIELD = "OIM_Export_Incomplete__c"
+PARTLY_WRITTEN_MESSAGE = (
+    "Partly written to Accounting: a large document is written in several parts and marked incomplete "
+    "until the last; the next run completes it"
+)
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,11 @@ class GeneralSettings(_Strict):
     # every query and write of a run, so an org's own names need no code change.
     field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
 
+    # Nodes in one composite graph (one Apex transaction, Accounting's triggers run for every node).
+    # A document bigger than this is written under the large-document protocol; a graph failing on a
+    # governor limit is written again in graphs half as big (docs/architecture.md).
+    nodes_per_graph: int = Field(default=500, ge=10, le=500)
+
 
 class AvalaraAddress(_Strict):
     line1: str = Field(default="", max_length=100)

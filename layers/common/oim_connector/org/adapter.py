@@ -206,6 +206,19 @@ class SalesforceOrg:
                 results.append(SaveResult(item.get("id"), bool(item.get("success")), errors))
         return results
 
+    def delete_records(self, record_ids: Sequence[str]) -> list[SaveResult]:
+        results: list[SaveResult] = []
+        for start in range(0, len(record_ids), 200):
+            ids = ",".join(record_ids[start : start + 200])
+            answer = self._call(_restful(f"composite/sobjects?ids={ids}&allOrNone=false", "DELETE", None),
+                                idempotent=True)  # fmt: skip
+            for item in answer or []:
+                codes = {str(e.get("statusCode", "")) for e in item.get("errors", []) if isinstance(e, dict)}
+                gone = codes <= {"ENTITY_IS_DELETED"} and bool(codes)  # deleted by an earlier attempt
+                errors = tuple(str(e.get("message", "")) for e in item.get("errors", []) if isinstance(e, dict))
+                results.append(SaveResult(item.get("id"), bool(item.get("success")) or gone, () if gone else errors))
+        return results
+
     def post_documents(self, documents: Sequence[tuple[str, str]]) -> list[PostResult]:
         body = {"documents": [{"sobject": s, "id": i} for s, i in documents]}
         answer = self._call(lambda sf: sf.apexecute(POSTING_PATH, method="POST", data=body), idempotent=True)

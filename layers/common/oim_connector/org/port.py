@@ -51,6 +51,10 @@ class OrgPort(Protocol):
         """Update records by Id (each record independently), in requests of up to 200."""
         ...
 
+    def delete_records(self, record_ids: Sequence[str]) -> list[SaveResult]:
+        """Delete records by Id (each independently; one already gone counts as deleted)."""
+        ...
+
     def post_documents(self, documents: Sequence[tuple[str, str]]) -> list[PostResult]:
         """Post accounting documents through the org's posting endpoint."""
         ...

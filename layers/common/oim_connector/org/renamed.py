@@ -89,6 +89,9 @@ class RenamedOrg:
     def update_records(self, sobject: str, records: Sequence[Mapping[str, Any]]) -> list[SaveResult]:
         return self._org.update_records(self._name_out(sobject), [self._record_out(r) for r in records])
 
+    def delete_records(self, record_ids: Sequence[str]) -> list[SaveResult]:
+        return self._org.delete_records(record_ids)  # ids carry no field names
+
     def post_documents(self, documents: Sequence[tuple[str, str]]) -> list[PostResult]:
         return self._org.post_documents(documents)
 

@@ -85,6 +85,7 @@ class OrgApp:
             reset_counters=self.reset_counters,
             faults=lambda: self._faults.plan,
             set_faults=self.set_faults,
+            strike=self._faults.strike,
         )
         self.set_faults(faults)
 

@@ -17,6 +17,8 @@ from pydantic import ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
 
 from oim_local.org.errors import SalesforceApiError
+from oim_local.org.server.governor import TriggerCost
+from oim_local.org.server.strike import Strike
 
 
 class FaultKind(StrEnum):
@@ -49,6 +51,9 @@ class FaultPlan:
     latency_ms_per_request: int = Field(default=0, ge=0)
     latency_ms_per_record: int = Field(default=0, ge=0)
     daily_limit_after: int | None = Field(default=None, ge=0)
+    # Accounting's trigger cost per c2g__ node of a graph, charged against the Apex governor limits
+    # (None: not charged, as the local org did before; see governor.py).
+    trigger_cost: TriggerCost | None = None
 
 
 FAULT_PLAN_ADAPTER: TypeAdapter[FaultPlan] = TypeAdapter(FaultPlan)
@@ -76,6 +81,7 @@ class FaultInjector:
         self._plan = plan
         self._random = random.Random(plan.seed if plan else 0)  # noqa: S311 (reproducible, not secret)
         self._injected: Counter[str] = Counter()
+        self.strike = Strike()  # not a fault: where the harness's kills land (strike.py)
 
     def injected(self) -> dict[str, int]:
         """Faults injected so far, by kind (the chaos harness prints them)."""
@@ -109,6 +115,10 @@ class FaultInjector:
             kind = self._random.choice(candidates)
             self._injected[kind.value] += 1
             return kind
+
+    def trigger_cost(self) -> TriggerCost | None:
+        plan = self._plan
+        return plan.trigger_cost if plan else None
 
     def draw_lock_failure(self) -> bool:
         with self._lock:

@@ -16,6 +16,7 @@ from oim_local.org.errors import SalesforceApiError
 from oim_local.org.server import limits, sobjects
 from oim_local.org.server.counters import CounterBook
 from oim_local.org.server.faults import FaultInjector
+from oim_local.org.server.governor import GovernorMeter
 from oim_local.org.server.paths import fields_param, parse_data_path
 from oim_local.org.server.references import References
 from oim_local.org.server.sobjects import SObjectTarget, WriteContext
@@ -114,6 +115,7 @@ class GraphExecutor:
         request = parse_graph_request(payload)
         check_graph_limits(request)
         results: list[dict[str, Any]] = []
+        committed: list[list[dict[str, Any]]] = []
         failed = graphs_run = nodes_run = 0
         for graph in request.graphs:
             if failed >= limits.MAX_FAILED_GRAPHS:
@@ -124,7 +126,10 @@ class GraphExecutor:
             nodes_run += outcome.nodes_run
             failed += 0 if outcome.successful else 1
             results.append(outcome.result)
+            if outcome.successful:
+                committed.append([node.body for node in graph.composite_request if isinstance(node.body, dict)])
         self._counters.add_graphs(graphs_run, nodes_run)
+        self._faults.strike.after_graphs(committed)
         return ApiResponse(200, {"graphs": results})
 
     def _run_graph(self, context: WriteContext, graph: Graph) -> GraphOutcome:
@@ -132,6 +137,7 @@ class GraphExecutor:
         written_at_start = context.tally.count
         context.fail_next_write_with_lock = self._faults.draw_lock_failure()
         references = References()
+        meter = GovernorMeter(self._faults.trigger_cost())
         responses: list[dict[str, Any]] = []
         seen: set[str] = set()
         try:
@@ -144,6 +150,8 @@ class GraphExecutor:
                             )
                         seen.add(node.reference_id)
                         response = run_node(context, references, node)
+                        if node.method.upper() != "GET":
+                            meter.charge(_node_sobject(node.url))
                     except SalesforceApiError as error:
                         raise _NodeFailed(index, error) from None
                     responses.append(node_result(node.reference_id, response))
@@ -203,6 +211,12 @@ def _node_type(node: GraphNode) -> tuple[str, str, str] | None:
     if path is None or len(path.segments) < 2 or path.segments[0] != "sobjects":
         return None
     return (path.api_version, node.method.upper(), path.segments[1].lower())
+
+
+def _node_sobject(url: str) -> str:
+    """``/services/data/vNN.0/sobjects/<type>/...`` -> ``<type>``."""
+    parts = url.split("/sobjects/", 1)
+    return parts[1].split("/", 1)[0].split("?", 1)[0] if len(parts) == 2 else ""
 
 
 def _invalid_node_url(method: str, url: str) -> SalesforceApiError:

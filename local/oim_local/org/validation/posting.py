@@ -28,6 +28,8 @@ POSTABLE: dict[str, PostableKind] = {
     "c2g__codaJournal__c": PostableKind("Journal", "c2g__JournalStatus__c", "c2g__JournalDate__c"),
 }
 JOURNAL = "c2g__codaJournal__c"
+# The connector's large-document marker: a document still being written never posts.
+INCOMPLETE_FIELD = "OIM_Export_Incomplete__c"
 JOURNAL_LINE_VALUE = "c2g__Value__c"
 
 
@@ -53,6 +55,19 @@ def status_refusal(kind: PostableKind, name: str, status: str | None) -> str | N
     if status == "Discarded":
         return f"{kind.label} {name} is discarded and cannot be posted; create a new document instead"
     return f"{kind.label} {name} has status {status!r}; only In Progress or Ready to Post documents post"
+
+
+def incomplete_refusal(kind: PostableKind, name: str, incomplete: bool) -> str | None:
+    if not incomplete:
+        return None
+    return (
+        f"{kind.label} {name} is still being written by the OIM connector ({INCOMPLETE_FIELD} is checked); "
+        "post it once its export has completed"
+    )
+
+
+def posted_change_refusal(kind: PostableKind, name: str) -> str:
+    return f"{kind.label} {name} is posted (status Complete) and cannot be changed"
 
 
 def choose_period(
