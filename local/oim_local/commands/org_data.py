@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oim_local.commands._org_group import get_org_subparsers
+from oim_local.console import emit
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -37,8 +38,8 @@ def run_load(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for sobject, count in report.counts.items():
-        print(f"{sobject}: {count}")
-    print(f"loaded {report.total} records into {args.db}")
+        emit(f"{sobject}: {count}")
+    emit(f"loaded {report.total} records into {args.db}")
     return 0
 
 
@@ -55,5 +56,5 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for path in paths:
-        print(path)
+        emit(path)
     return 0

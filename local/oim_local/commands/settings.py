@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 
+from oim_local.console import emit
 from oim_local.runner.aws import SETTINGS_PARAMETER
 
 
@@ -31,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     get = actions.add_parser("get", help="print the settings and their version (the defaults if never saved)")
-    get.add_argument("--parameter", default=SETTINGS_PARAMETER, help="SSM parameter name")
+    _where_saved(get)
     get.set_defaults(handler=_get)
 
     validate = actions.add_parser("validate", help="check a settings file without saving it")
@@ -43,10 +45,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     change.add_argument("--file", type=Path, help="settings JSON to save")
     change.add_argument("--value", action="append", default=[], metavar="PATH=JSON",
                         help="change one setting, e.g. sales_invoices.auto_post=true (repeatable)")  # fmt: skip
-    change.add_argument("--parameter", default=SETTINGS_PARAMETER, help="SSM parameter name")
+    _where_saved(change)
     change.add_argument("--expected-version", type=int, help="refuse if the settings changed since this version")
     _org_options(change)
     change.set_defaults(handler=_set)
+
+
+def _where_saved(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--parameter", default=os.environ.get("SETTINGS_PARAMETER", SETTINGS_PARAMETER),
+                        help="SSM parameter name (default $SETTINGS_PARAMETER, else %(default)s)")  # fmt: skip
+    parser.add_argument("--region", help="AWS region (default: the AWS environment's, e.g. AWS_REGION)")
+    parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. http://127.0.0.1:5000 for a moto server")
+
+
+def _repository(args: argparse.Namespace) -> SsmSettingsRepository:
+    import boto3
+
+    session = boto3.session.Session(region_name=args.region)
+    return SsmSettingsRepository(args.parameter, session.client("ssm", endpoint_url=args.endpoint_url))
 
 
 def _org_options(parser: argparse.ArgumentParser) -> None:
@@ -56,8 +72,8 @@ def _org_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _get(args: argparse.Namespace) -> int:
-    current = SsmSettingsRepository(args.parameter).read()
-    print(json.dumps({"version": current.version, "settings": current.settings.model_dump(mode="json")}, indent=2))
+    current = _repository(args).read()
+    emit(json.dumps({"version": current.version, "settings": current.settings.model_dump(mode="json")}, indent=2))
     return 0
 
 
@@ -70,12 +86,12 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"refused: {problem}", file=sys.stderr)
     if not problems:
-        print("valid" + ("" if args.db or args.secret_arn else " (fields not checked against an org: use --db)"))
+        emit("valid" + ("" if args.db or args.secret_arn else " (fields not checked against an org: use --db)"))
     return 1 if problems else 0
 
 
 def _set(args: argparse.Namespace) -> int:
-    repository = SsmSettingsRepository(args.parameter)
+    repository = _repository(args)
     try:
         if args.file:
             settings = _read_file(args.file)
@@ -93,7 +109,7 @@ def _set(args: argparse.Namespace) -> int:
     except VersionConflictError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    print(f"saved: version {version}")
+    emit(f"saved: version {version}")
     return 0
 
 

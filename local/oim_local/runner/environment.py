@@ -5,6 +5,8 @@ jobs queues), so an invocation here runs the same code as in Lambda."""
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -158,9 +160,25 @@ class LocalEnvironment:
             self._reset_wiring()
         handler = load_handler(function)
         try:
-            return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
+            with self._quieted():
+                return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
         finally:
             self._clear_metrics()
+
+    @contextlib.contextmanager
+    def _quieted(self) -> Iterator[None]:
+        """With ``quiet``, the handler's log lines below ERROR and its metrics (EMF lines printed to
+        stdout) stay off the terminal: powertools reads its level and switches at import, so the
+        variables set in __enter__ come too late for an already imported handler."""
+        if not self.quiet:
+            yield
+            return
+        logging.disable(logging.WARNING)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                yield
+        finally:
+            logging.disable(logging.NOTSET)
 
     def _queue_url(self, flow: FlowId) -> str:
         assert self.resources is not None
