@@ -138,11 +138,13 @@ def progress_bar(unit: str = "records") -> Progress:
         TaskProgressColumn(),
         _RateColumn(unit),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("elapsed,"),
         TimeRemainingColumn(),
+        TextColumn("left"),
         console=err(),
         transient=False,
         disable=not sys.stderr.isatty(),
+        refresh_per_second=4,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
 
     @app.put("/admin/schedules/<flow>")
     def put_schedule(flow: str) -> Response[Any]:
-        schedule = service().schedules_port().put(flow_of(flow), parse_spec(body()))
+        schedule = service().schedules_port().put(flow_of(flow), parse_spec(body(), os.environ.get("DEFAULT_SCHEDULE_TIMEZONE") or "UTC"))
         return _json(200, schedule.model_dump(mode="json", by_alias=True))
 
     @app.delete("/admin/schedules/<flow>")
