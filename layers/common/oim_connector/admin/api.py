@@ -103,7 +103,8 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
 
     @app.put("/admin/schedules/<flow>")
     def put_schedule(flow: str) -> Response[Any]:
-        schedule = service().schedules_port().put(flow_of(flow), parse_spec(body(), os.environ.get("DEFAULT_SCHEDULE_TIMEZONE") or "UTC"))
+        spec = parse_spec(body(), os.environ.get("DEFAULT_SCHEDULE_TIMEZONE") or "UTC")
+        schedule = service().schedules_port().put(flow_of(flow), spec)
         return _json(200, schedule.model_dump(mode="json", by_alias=True))
 
     @app.delete("/admin/schedules/<flow>")
