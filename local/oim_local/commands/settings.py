@@ -1,4 +1,4 @@
-"""``oim-connector settings get|set|validate``: the connector's settings in SSM Parameter Store,
+"""``oim-connector settings get|set|validate``: the connector's saved settings (DynamoDB),
 checked by the settings model and, against an org, by its describe before they are saved.
 
 ``--db FILE`` checks against a local org database (oim-connector org serve); ``--secret-arn``
@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from oim_connector.admin.service import InvalidSettingsError, parse_settings_body
-from oim_connector.admin.settings_repo import SsmSettingsRepository, VersionConflictError
+from oim_connector.admin.settings_repo import DynamoSettingsRepository, VersionConflictError
 from oim_connector.admin.validation import validate_settings
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 
 from oim_local.console import emit
-from oim_local.runner.aws import SETTINGS_PARAMETER
+from oim_local.runner.aws import SETTINGS_TABLE
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,17 +52,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _where_saved(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--parameter", default=os.environ.get("SETTINGS_PARAMETER", SETTINGS_PARAMETER),
-                        help="SSM parameter name (default $SETTINGS_PARAMETER, else %(default)s)")  # fmt: skip
+    parser.add_argument("--table", default=os.environ.get("SETTINGS_TABLE", SETTINGS_TABLE),
+                        help="the stack's settings table: its SettingsTableName output "
+                             "(default $SETTINGS_TABLE, else %(default)s)")  # fmt: skip
     parser.add_argument("--region", help="AWS region (default: the AWS environment's, e.g. AWS_REGION)")
     parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. http://127.0.0.1:5000 for a moto server")
 
 
-def _repository(args: argparse.Namespace) -> SsmSettingsRepository:
+def _repository(args: argparse.Namespace) -> DynamoSettingsRepository:
     import boto3
 
     session = boto3.session.Session(region_name=args.region)
-    return SsmSettingsRepository(args.parameter, session.client("ssm", endpoint_url=args.endpoint_url))
+    return DynamoSettingsRepository(args.table, session.client("dynamodb", endpoint_url=args.endpoint_url))
 
 
 def _org_options(parser: argparse.ArgumentParser) -> None:

@@ -89,7 +89,7 @@ class LocalEnvironment:
         if self.settings is not None:
             self.save_settings(self.settings)
         self._set_env("SALESFORCE_SECRET_ARN", self.resources.secret_arn)
-        self._set_env("SETTINGS_PARAMETER", self.resources.settings_parameter)
+        self._set_env("SETTINGS_TABLE", self.resources.settings_table)
         self._set_env("IDEMPOTENCY_TABLE", self.resources.idempotency_table)
         self._set_env("JOBS_TABLE", self.resources.jobs_table)
         self._set_env("SYNC_LIST_LIMIT", str(self.sync_list_limit))
@@ -112,8 +112,10 @@ class LocalEnvironment:
     # -- configuration -----------------------------------------------------------------------
     def save_settings(self, settings: ConnectorSettings) -> None:
         assert self.resources is not None
-        boto3.client("ssm", region_name=REGION).put_parameter(
-            Name=self.resources.settings_parameter, Value=settings.model_dump_json(), Type="String", Overwrite=True
+        from oim_connector.admin.settings_repo import DynamoSettingsRepository
+
+        DynamoSettingsRepository(self.resources.settings_table, boto3.client("dynamodb", region_name=REGION)).write(
+            settings, None
         )
         self.settings = settings
         self._reset_wiring()

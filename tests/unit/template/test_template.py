@@ -39,7 +39,7 @@ STAR_RESOURCE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "x
 DLQ_RETENTION = 14 * 24 * 3600
 # Shared resources any function may name; anything else it names must be its own: named after it,
 # or listed in OWNS.
-SHARED = {"SalesforceSecret", "SettingsParameter", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
+SHARED = {"SalesforceSecret", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
           "NotificationsTopic"}  # fmt: skip
 # The admin status view reads (GetQueueAttributes only) the depth of every dead-letter queue.
 ALL_DLQS = {f"{flow}JobsDLQ" for flow in ("SalesInvoices", "SalesCreditNotes", "PayableInvoices", "PayableCreditNotes",
