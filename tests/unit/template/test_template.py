@@ -427,6 +427,26 @@ def test_a_schedule_without_retry_or_dlq_is_caught() -> None:
     ]
 
 
+NAME_PROPERTIES = ("Name", "QueueName", "TopicName", "LogGroupName", "AlarmName", "LayerName")
+
+
+def test_every_resource_name_is_derived_from_the_stack_name() -> None:
+    """Two stacks (staging, production) can share an account and region: no fixed name collides."""
+    template = source_template()
+    named = 0
+    for logical_id, resource in template["Resources"].items():
+        for key in NAME_PROPERTIES:
+            value = resource.get("Properties", {}).get(key)
+            if value is None or resource["Type"] == "AWS::Serverless::Function":
+                continue
+            named += 1
+            text = json.dumps(value)
+            # A name built on a queue's name is derived too (the queue's name is).
+            derived = "AWS::StackName" in text or ".QueueName}" in text
+            assert derived, f"{logical_id}.{key} = {text}: derive it from the stack name"
+    assert named >= 30  # queues, log groups, alarms, topic, secret, group, API, layer
+
+
 def test_the_stack_creates_no_schedule_the_admin_page_creates_the_one_per_flow() -> None:
     """One schedule per flow: the admin page creates and edits ``oim-<flow>`` in the stack's group, so a
     deploy never resets it; the stack gives it the group, the role, the dead-letter queue and a time zone."""
@@ -511,7 +531,7 @@ def test_globals_and_layer() -> None:
 def test_supplier_site_fifo_queue() -> None:
     template = source_template()
     queue = props(template["Resources"]["SupplierSiteChangesQueue"])
-    assert queue["QueueName"] == "supplier-site-changes.fifo"
+    assert queue["QueueName"] == {"Fn::Sub": "${AWS::StackName}-supplier-site-changes.fifo"}
     assert queue["FifoQueue"] is True
     assert queue["ContentBasedDeduplication"] is False
     assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
