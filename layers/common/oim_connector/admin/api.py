@@ -112,6 +112,19 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
         service().schedules_port().delete(flow_of(flow))
         return _json(200, {"deleted": flow})
 
+    # -- records in Export Error -------------------------------------------------------------
+    @app.get("/admin/flows/<flow>/export-errors")
+    def list_export_errors(flow: str) -> Response[Any]:
+        return _json(200, {"records": service().export_errors(flow_of(flow))})
+
+    @app.post("/admin/flows/<flow>/retry")
+    def retry_records(flow: str) -> Response[Any]:
+        data = body()
+        ids = data.get("ids") if isinstance(data, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise BadRequestError('Send {"ids": ["<record id>", ...]}: the records to retry')
+        return _json(200, service().retry(flow_of(flow), ids))
+
     # -- status and page ----------------------------------------------------------------------
     @app.get("/admin/status")
     def status() -> Response[Any]:
