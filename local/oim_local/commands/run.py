@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,7 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     with _org(args) as org:
         service = ConnectorService(Services(org=lambda: org, settings=StaticSettingsStore(settings)))
-        total = len(args.ids) if args.ids else _eligible_count(org, request.flow, settings)
+        # The count costs a request: only when a bar is shown (a terminal), never in pipes and scripts.
+        total = (
+            len(args.ids) if args.ids else _eligible_count(org, request.flow, settings) if sys.stderr.isatty() else None
+        )
         with progress(f"{args.flow}{' (dry run)' if args.dry_run else ''}", total) as advance:
             report = service.run(request, progress=lambda part: advance(_done(part)))
     payload = report.to_json_dict()
