@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -48,7 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What the template gives every function; set before any command imports the handlers' powertools
+# objects (they read it once, at import: without a namespace, flushing metrics raises).
+POWERTOOLS_DEFAULTS = {"POWERTOOLS_SERVICE_NAME": "oim-connector", "POWERTOOLS_METRICS_NAMESPACE": "OimConnector"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for name, value in POWERTOOLS_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

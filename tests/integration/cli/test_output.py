@@ -73,3 +73,15 @@ def test_a_record_run_on_an_ineligible_invoice_says_not_eligible_and_exits_0(sam
     assert answer.returncode == 0
     assert report["counts"]["notEligible"] == 1
     assert "proforma invoice" in report["results"][0]["reason"]
+
+
+def test_invoke_prints_the_handlers_answer_alone_on_stdout_and_its_logs_and_metrics_on_stderr() -> None:
+    event = Path(__file__).resolve().parents[3] / "events" / "sales_invoices_schedule.json"
+
+    answer = _cli("invoke", "sales_invoices", "--event", str(event))
+
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    report = json.loads(answer.stdout)
+    assert report["flow"] == "sales-invoices" and report["counts"]["created"] == 5
+    # The function's structured log lines and EMF metrics are there, on stderr, as `sam local invoke` shows them.
+    assert '"message":"run finished"' in answer.stderr and '"Namespace":"OimConnector"' in answer.stderr
