@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from oim_local.cli import main
 from oim_local.sample import load_sample
 
 pytestmark = pytest.mark.integration
@@ -41,13 +42,18 @@ def test_run_json_is_clean_json_on_stdout(sample_db: Path, tmp_path: Path) -> No
     assert not [line for line in answer.stderr.splitlines() if line.startswith("{")]  # no JSON log lines either
 
 
-def test_run_table_wraps_to_the_terminal_and_keeps_every_message_whole(sample_db: Path, tmp_path: Path) -> None:
+def test_run_table_wraps_to_the_terminal_and_keeps_every_message_whole(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "org.db"
     db.write_bytes(sample_db.read_bytes())
+    monkeypatch.setenv("COLUMNS", "80")
 
-    answer = _cli("run", "sales-invoices", "--all-eligible", "--db", str(db), columns=80)
+    code = main(["run", "sales-invoices", "--all-eligible", "--db", str(db)])  # in this process: faster
 
-    lines = answer.stdout.splitlines()
+    answer = capsys.readouterr()
+    assert code == 3
+    lines = answer.out.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert lines[0].startswith("sales-invoices (cli): 5 created, 0 updated, 0 not eligible, 0 skipped, 2 failed")
     words = " ".join(" ".join(line.replace("│", " ").split()) for line in lines)
@@ -55,10 +61,12 @@ def test_run_table_wraps_to_the_terminal_and_keeps_every_message_whole(sample_db
     for message in ("has no accounts receivable control GLA: set it on the account",
                     "has no product: link a product to its product group 'Unmapped Spares'"):  # fmt: skip
         assert all(word in words for word in message.split())
-    assert "…" not in answer.stdout
+    assert "…" not in answer.out
 
 
-def test_a_record_run_on_an_ineligible_invoice_says_not_eligible_and_exits_0(sample_db: Path, tmp_path: Path) -> None:
+def test_a_record_run_on_an_ineligible_invoice_says_not_eligible_and_exits_0(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from oim_local.org.store import OrgStore
 
     db = tmp_path / "org.db"
@@ -67,18 +75,22 @@ def test_a_record_run_on_an_ineligible_invoice_says_not_eligible_and_exits_0(sam
     proforma = store.query("SELECT Id FROM SCMC__Invoicing__c WHERE SCMC__Proforma__c = true").records[0]["Id"]
     store.close()
 
-    answer = _cli("run", "sales-invoices", "--ids", str(proforma), "--db", str(db), "--json")
+    code = main(["run", "sales-invoices", "--ids", str(proforma), "--db", str(db), "--json"])
 
-    report = json.loads(answer.stdout)
-    assert answer.returncode == 0
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
     assert report["counts"]["notEligible"] == 1
     assert "proforma invoice" in report["results"][0]["reason"]
 
 
-def test_invoke_prints_the_handlers_answer_alone_on_stdout_and_its_logs_and_metrics_on_stderr() -> None:
+def test_invoke_prints_the_handlers_answer_alone_on_stdout_and_its_logs_and_metrics_on_stderr(
+    sample_db: Path, tmp_path: Path
+) -> None:
     event = Path(__file__).resolve().parents[3] / "events" / "sales_invoices_schedule.json"
+    db = tmp_path / "org.db"
+    db.write_bytes(sample_db.read_bytes())
 
-    answer = _cli("invoke", "sales_invoices", "--event", str(event))
+    answer = _cli("invoke", "sales_invoices", "--event", str(event), "--db", str(db))
 
     assert answer.returncode == 0, answer.stderr[-2000:]
     report = json.loads(answer.stdout)
