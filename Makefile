@@ -16,11 +16,12 @@ export SAM_CLI_TELEMETRY := 0
 # Extra checks run by `make test`; fragments in mk/ append to it.
 TEST_CHECKS :=
 
-.PHONY: help venv demo test pytest lint typecheck validate build smoke bench chaos clean
+.PHONY: help venv demo test test-all pytest pytest-all lint typecheck validate build smoke bench chaos clean
 
 help:
 	@echo "make demo   - load the sample data into a local org and run every built flow through its handlers"
 	@echo "make test   - lint, type-check, validate and build the SAM template, smoke-import the build, run the tests"
+	@echo "make test-all - make test plus the tests marked slow (chaos, volume)"
 	@echo "make bench  - the benchmark (API requests per document, throughput, memory, cold start)"
 
 $(STAMP): pyproject.toml
@@ -42,8 +43,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/common/oim_connector local/oim_local functions
 
+# The default suite (make test) leaves out tests marked slow (chaos, volume, long benchmarks);
+# `make test-all` runs them too (CI can run both). --durations shows where the time goes.
 pytest: $(STAMP)
-	$(BIN)/pytest -n 2 -q -m "not slow"
+	$(BIN)/pytest -n 2 -q -m "not slow" --durations=30
+
+pytest-all: $(STAMP)
+	$(BIN)/pytest -n 2 -q --durations=30
 
 bench: $(STAMP)
 	$(BIN)/oim-connector bench
@@ -57,3 +63,5 @@ clean:
 -include mk/*.mk
 
 test: lint typecheck $(TEST_CHECKS) pytest
+
+test-all: lint typecheck $(TEST_CHECKS) pytest-all

@@ -218,7 +218,7 @@ def build() -> dict[str, Any]:
         events[f"{name}_list_all"] = api_event("POST", f"/flows/{flow}/list",
                                                {"allEligible": True, "requestedBy": BUTTON_USER},
                                                idempotency_key=f"{flow}-all-7d3f0c2b")  # fmt: skip
-        events[f"{name}_schedule"] = {"flow": flow, "trigger": "schedule", "scheduleName": flow,
+        events[f"{name}_schedule"] = {"flow": flow, "trigger": "schedule", "scheduleName": f"oim-{flow}",
                                       "scheduledTime": "2026-11-25T06:00:00Z"}  # fmt: skip
         payload = {"SCMFFA__Flow__c": flow, "SCMFFA__Event__c": oim_event, "SCMFFA__Record_Id__c": ids[0],
                    "CreatedDate": EVENT_TIME, "CreatedById": INTEGRATION_USER}  # fmt: skip

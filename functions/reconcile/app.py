@@ -15,7 +15,7 @@ from oim_connector.errors import ConfigurationError
 from oim_connector.observability import logger, metrics, tracer
 from oim_connector.reconcile.monthly import ReconcileEvent, S3ReportStore, SummaryChannels, store_report
 from oim_connector.reconcile.service import ReconcileRequest, reconcile
-from oim_connector.settings_store import SsmSettingsStore
+from oim_connector.settings_store import DynamoSettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not bucket:
         raise ConfigurationError("REPORTS_BUCKET is not set: this function has nowhere to write its report")
     env = environment()
-    settings = SsmSettingsStore(env.SETTINGS_PARAMETER).load()
+    settings = DynamoSettingsStore(env.SETTINGS_TABLE).load()
     now = dt.datetime.now(dt.UTC)
     period = request.period_name(now)
     report = reconcile(

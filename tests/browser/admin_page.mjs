@@ -36,12 +36,43 @@ try {
   await page.waitForFunction(() => (document.querySelector("#status-table tr[data-flow=sales-invoices]")?.textContent || "").includes("schedule"));
   result.statusRow = await page.textContent("#status-table tr[data-flow=sales-invoices]");
 
+  // Several problems at once, each in words: a bad mapping target and a mapping with no target.
+  await page.click("#add-mapping");
+  await page.fill("#custom-table tbody tr:last-child .mapping-target", "c2g__Nope__c");
+  await page.selectOption("#custom-table tbody tr:last-child .mapping-kind", "constant");
+  await page.fill("#custom-table tbody tr:last-child .mapping-value", "x");
+  await page.click("#save-mappings");
+  await page.waitForSelector("#mappings-problems li");
+  result.mappingProblems = await page.$$eval("#mappings-problems li", (items) => items.map((li) => li.textContent));
+  await page.click("#custom-table tbody tr:last-child button");
+
+  // A weekly schedule: the weekday picker, a time zone.
   await page.selectOption("#schedule-frequency", "weekly");
   await page.fill("#schedule-time", "06:30");
-  await page.fill("#schedule-days", "MON,THU");
+  await page.fill("#schedule-timezone", "Europe/London");
+  await page.check("#schedule-day-MON");
+  await page.check("#schedule-day-THU");
   await page.click("#save-schedule");
   await page.waitForSelector("#schedule-table tbody tr");
   result.schedule = await page.textContent("#schedule-table tbody");
+  // A weekly schedule with no day: refused in words.
+  await page.uncheck("#schedule-day-MON");
+  await page.uncheck("#schedule-day-THU");
+  await page.click("#save-schedule");
+  await page.waitForSelector("#schedule-problems li");
+  result.scheduleProblems = await page.textContent("#schedule-problems");
+
+  // The run history of the flow, and its records in Export Error, retried.
+  await page.waitForSelector("#history-table tbody tr");
+  result.history = await page.textContent("#history-table tbody");
+  await page.click("#refresh-errors");
+  await page.waitForSelector("#errors-table tbody tr");
+  result.exportErrors = await page.$$eval("#errors-table tbody tr", (rows) => rows.map((r) => r.textContent));
+  await page.check("#errors-all");
+  await page.click("#retry-errors");
+  await page.waitForFunction(() => document.querySelector("#errors-message").textContent.startsWith("Retried"));
+  result.retried = await page.textContent("#errors-message");
+  result.retryProblems = await page.$$eval("#errors-problems li", (items) => items.map((li) => li.textContent));
 
   // The month-end reconciliation of the sample's March: the old void process's credit note has no source.
   await page.fill("#reconcile-period", "2026/003");

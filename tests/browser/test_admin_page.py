@@ -60,4 +60,12 @@ def test_a_setting_changed_in_the_page_takes_effect_in_the_next_run(admin_server
     assert "cron(30 6 ? * MON,THU *)" in result["schedule"]
     assert "findings" in result["reconcileMessage"]
     assert "orphan_document" in result["reconcileFindings"] and "SCR000001" in result["reconcileFindings"]
+    assert "every Mon, Thu at 06:30" in result["schedule"] and "Europe/London" in result["schedule"]
+    assert "a weekly schedule needs at least one day of the week" in result["scheduleProblems"]
+    assert any("c2g__Nope__c" in problem for problem in result["mappingProblems"])
+    # The run the page's setting changed is in the flow's history; its refusals are listed and retried.
+    assert "schedule" in result["history"]
+    assert any("has no accounts receivable control GLA" in row for row in result["exportErrors"])
+    assert result["retried"].startswith("Retried: 0 created") and "2 failed again" in result["retried"]
+    assert any("set it on the account" in problem for problem in result["retryProblems"])
     assert screenshot.stat().st_size > 10_000

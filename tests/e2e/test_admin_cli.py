@@ -1,4 +1,4 @@
-"""``oim-connector settings get|set|validate`` against SSM (moto) and a local org's describe."""
+"""``oim-connector settings get|set|validate`` against the settings table (moto) and a local org's describe."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 from oim_local.cli import main
+from oim_local.runner.aws import create_resources
 from oim_local.sample import load_sample
 
 
@@ -20,6 +21,7 @@ def org_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     db = tmp_path / "org.db"
     load_sample(db)
     with mock_aws():
+        create_resources({"auth": "token", "instance_url": "https://x", "access_token": "t"}, [])
         yield db
 
 

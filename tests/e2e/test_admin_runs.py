@@ -228,3 +228,42 @@ def test_no_email_when_send_emails_is_off_and_none_for_synchronous_runs(sample: 
     sample.env.invoke(FN, events.schedule_event(FLOW))
 
     assert _received(inbox) == []
+
+
+# -- schedule time zone, records in Export Error ---------------------------------------------------
+def test_a_schedule_without_a_time_zone_takes_the_stacks_default(
+    sample: Sample, scheduler: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFAULT_SCHEDULE_TIMEZONE", "America/Chicago")
+    status, created = admin(sample, "PUT", f"/admin/schedules/{FLOW}", {"frequency": "daily", "startTime": "02:00"})
+    assert status == 200 and created["spec"]["timezone"] == "America/Chicago"
+    stored = scheduler.get_schedule(GroupName="oim-connector", Name=f"oim-{FLOW}")
+    assert stored["ScheduleExpressionTimezone"] == "America/Chicago"
+
+
+def test_records_in_export_error_are_listed_with_their_reason_and_retried(sample: Sample) -> None:
+    sample.env.invoke(FN, events.schedule_event(FLOW))
+    status, listed = admin(sample, "GET", f"/admin/flows/{FLOW}/export-errors")
+    assert status == 200
+    reasons = {record["name"]: record["error"] for record in listed["records"]}
+    assert len(reasons) == 2
+    assert any("has no accounts receivable control GLA: set it on the account" in why for why in reasons.values())
+
+    # The account gets its control GLA; the retry creates that invoice and the other fails again.
+    refused_id = next(r["id"] for r in listed["records"] if "accounts receivable" in r["error"])
+    account_id = sample.get("SCMC__Invoicing__c", refused_id)["SCMC__Customer__c"]
+    control = "c2g__CODAAccountsReceivableControl__c"
+    gla = sample.query(f"SELECT {control} FROM Account WHERE {control} != null LIMIT 1")[0][control]
+    assert sample.env.org is not None
+    sample.env.org.store.update("Account", account_id, {control: gla})
+
+    status, report = admin(sample, "POST", f"/admin/flows/{FLOW}/retry", {"ids": [r["id"] for r in listed["records"]]})
+    assert status == 200
+    assert report["counts"]["created"] == 1 and report["counts"]["failed"] == 1
+    assert sample.get("SCMC__Invoicing__c", refused_id)["SCMC__Export_Status__c"] == "Exported"
+    assert len(admin(sample, "GET", f"/admin/flows/{FLOW}/export-errors")[1]["records"]) == 1
+
+    status, refused = admin(sample, "POST", f"/admin/flows/{FLOW}/retry", {"ids": []})
+    assert status == 400 and "Choose at least one record to retry" in refused["message"]
+    status, refused = admin(sample, "POST", "/admin/flows/vendor-accounts/retry", {"ids": [refused_id]})
+    assert status == 400 and "only document flows" in refused["message"]

@@ -131,7 +131,9 @@ def test_list_action_over_the_line_limit_splits_the_voucher_and_keeps_its_total(
     assert sum(_total(sample, d["id"]) for d in documents) == _voucher_total(sample, "ApvTwelveLines")
     assert sum(Decimal(d["total"]) for d in documents) == Decimal("1430.00")
     assert sample.get("SCMC__AP_Voucher__c", voucher_id)["SCMFFA__Payable_Invoice__c"] == documents[0]["id"]
-    assert "only matched AP vouchers can be exported" in result_for(report, sample.ids["ApvReceived"])["errors"][0]
+    received = result_for(report, sample.ids["ApvReceived"])
+    assert received["outcome"] == "not_eligible" and "only matched AP vouchers can be exported" in received["reason"]
+    assert sample.get("SCMC__AP_Voucher__c", sample.ids["ApvReceived"])["SCMC__Export_Status__c"] == "New"  # as loaded
 
 
 def test_voucher_matched_event_creates_only_when_the_setting_is_on(sample: Sample) -> None:

@@ -123,10 +123,48 @@ def test_list_view_action_reports_each_record_and_writes_errors_on_the_record(sa
     report = body(sample.env.invoke(FN, events.list_action(FLOW, ids)))
 
     assert result_for(report, ids[0])["outcome"] == "created"
-    assert "only closed OIM invoices can be exported" in result_for(report, ids[1])["errors"][0]
     assert "has no product" in result_for(report, ids[2])["errors"][0]
+    assert sample.get("SCMC__Invoicing__c", ids[2])["SCMC__Export_Status__c"] == "Export Error"
     assert result_for(report, ids[3])["outcome"] == "skipped"
-    assert sample.get("SCMC__Invoicing__c", ids[1])["SCMC__Export_Status__c"] == "Export Error"
+    # The still-Open invoice is not eligible: the reason is answered, nothing is written on it.
+    assert result_for(report, ids[1])["outcome"] == "not_eligible"
+    assert "only closed OIM invoices can be exported" in result_for(report, ids[1])["reason"]
+    assert sample.get("SCMC__Invoicing__c", ids[1])["SCMC__Export_Status__c"] == "New"  # as loaded
+    assert report["counts"]["notEligible"] == 1 and report["counts"]["failed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("InvOpen", "is Open: only closed OIM invoices can be exported"),
+        ("InvProforma", "is a proforma invoice, which is never booked in Accounting"),
+        ("InvShipPending", "is not complete: complete the shipment in OIM first"),
+    ],
+)
+def test_a_record_action_on_an_ineligible_invoice_answers_why_and_writes_nothing(
+    sample: Sample, case: str, reason: str
+) -> None:
+    record_id = sample.ids[case]
+    before = sample.get("SCMC__Invoicing__c", record_id)
+
+    report = body(sample.env.invoke(FN, events.record_action(FLOW, record_id)))
+
+    assert report["results"] == [
+        {
+            "sourceId": record_id,
+            "sourceName": before["Name"],
+            "outcome": "not_eligible",
+            "documents": [],
+            "errors": [],
+            "reason": result_for(report, record_id)["reason"],
+        }
+    ]
+    assert reason in result_for(report, record_id)["reason"]
+    assert report["counts"]["notEligible"] == 1 and report["counts"]["failed"] == 0
+    after = sample.get("SCMC__Invoicing__c", record_id)
+    assert after["SCMC__Export_Status__c"] == before["SCMC__Export_Status__c"]
+    assert after["SCMC__Export_Error__c"] == before["SCMC__Export_Error__c"]
+    assert after["LastModifiedDate"] == before["LastModifiedDate"]
 
 
 def test_large_selection_is_accepted_as_a_job_and_its_status_is_readable(sample: Sample) -> None:

@@ -230,7 +230,7 @@ def _process(
 ) -> None:
     ready = []
     failures: list[tuple[str, str]] = []
-    writable = [item for item in mapped if not item.skip_reason and not item.errors]
+    writable = [item for item in mapped if not item.skip_reason and not item.not_eligible and not item.errors]
     if hook is not None:
         context = HookContext(request.flow.value, request.trigger.value, request.run_id, request.dry_run)
         hooked = apply_hook(hook[0], hook[1], writable, context)
@@ -238,11 +238,17 @@ def _process(
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                     outcome=Outcome.SKIPPED, reason=f"dropped by hook {hook[0]}"))  # fmt: skip
         changed = {item.source_id: item for item in hooked.kept}
-        mapped = [changed.get(m.source_id, m) for m in mapped if m.skip_reason or m.errors or m.source_id in changed]
+        mapped = [changed.get(m.source_id, m) for m in mapped
+                  if m.skip_reason or m.not_eligible or m.errors or m.source_id in changed]  # fmt: skip
     for item in mapped:
         if item.skip_reason:
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                     outcome=Outcome.SKIPPED, reason=item.skip_reason))  # fmt: skip
+        elif item.not_eligible:
+            # Not an error: nothing is marked on the record, so list views of Export Error stay actionable.
+            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                    outcome=Outcome.NOT_ELIGIBLE,
+                                    reason="not eligible: " + "; ".join(item.not_eligible)))  # fmt: skip
         elif item.errors:
             report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
                                     outcome=Outcome.FAILED, errors=list(item.errors)))  # fmt: skip

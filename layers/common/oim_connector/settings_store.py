@@ -1,4 +1,4 @@
-"""Settings in SSM Parameter Store: one JSON parameter, validated on read and on write."""
+"""Settings: validated on read and on write; saved in DynamoDB (admin/settings_repo.py says why)."""
 
 from __future__ import annotations
 
@@ -45,34 +45,42 @@ class StaticSettingsStore:
         return self.version
 
 
-class SsmSettingsStore:
-    """Reads through powertools' cached provider; a missing parameter means the defaults."""
+_CACHE: dict[str, tuple[float, ConnectorSettings]] = {}
 
-    def __init__(self, parameter_name: str, *, max_age_seconds: int = 60) -> None:
-        self.parameter_name = parameter_name
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+class DynamoSettingsStore:
+    """The saved settings (admin/settings_repo.py), read at most once a minute per warm function;
+    never saved: the defaults."""
+
+    def __init__(self, table_name: str, *, max_age_seconds: int = 60, client: Any | None = None) -> None:
+        self.table_name = table_name
         self.max_age_seconds = max_age_seconds
+        self._client = client
 
     def load(self) -> ConnectorSettings:
-        from aws_lambda_powertools.utilities import parameters
+        import time
+
+        cached = _CACHE.get(self.table_name)
+        if cached is not None and time.monotonic() - cached[0] < self.max_age_seconds:
+            return cached[1]
+        from oim_connector.admin.settings_repo import DynamoSettingsRepository
 
         try:
-            raw = parameters.get_parameter(self.parameter_name, max_age=self.max_age_seconds)
-        except parameters.exceptions.GetParameterError as error:
-            if "ParameterNotFound" in str(error):
-                return ConnectorSettings()
-            raise ConfigurationError(f"Could not read the settings parameter {self.parameter_name}") from None
-        return parse_settings(str(raw))
+            settings = DynamoSettingsRepository(self.table_name, self._client).read().settings
+        except ConfigurationError:
+            raise
+        except Exception as error:  # boto errors: the run cannot start without its settings
+            raise ConfigurationError(
+                f"Could not read the settings from {self.table_name}: {error.__class__.__name__}"
+            ) from None
+        _CACHE[self.table_name] = (time.monotonic(), settings)
+        return settings
 
     def save(self, settings: ConnectorSettings) -> int:
-        import boto3
+        from oim_connector.admin.settings_repo import DynamoSettingsRepository
 
-        answer = boto3.client("ssm").put_parameter(
-            Name=self.parameter_name,
-            Value=settings.model_dump_json(),
-            Type="String",
-            Overwrite=True,
-        )
-        from aws_lambda_powertools.utilities import parameters
-
-        parameters.clear_caches()  # type: ignore[no-untyped-call]
-        return int(answer["Version"])
+        return DynamoSettingsRepository(self.table_name, self._client).write(settings, None)

@@ -15,7 +15,7 @@ from oim_connector.errors import ConfigurationError
 from oim_connector.jobs import DynamoJobStore, SqsJobQueue
 from oim_connector.notifications import Notifications, RunListener, SalesforceNotifier, SnsEmailNotifier
 from oim_connector.service import ConnectorService, Services
-from oim_connector.settings_store import SsmSettingsStore
+from oim_connector.settings_store import DynamoSettingsStore
 
 if TYPE_CHECKING:
     from oim_connector.org.adapter import SalesforceOrg
@@ -91,7 +91,7 @@ def commit_tax(run_id: str) -> dict[str, object]:
     if not env.TAX_CLAIMS_TABLE:
         raise ConfigurationError("The tax commit job needs TAX_CLAIMS_TABLE (its claims table)")
     report = commit_posted_tax(org=salesforce_org(), tax=tax, claims=DynamoClaims(env.TAX_CLAIMS_TABLE),
-                               settings=SsmSettingsStore(env.SETTINGS_PARAMETER).load(), run_id=run_id,
+                               settings=DynamoSettingsStore(env.SETTINGS_TABLE).load(), run_id=run_id,
                                now=dt.datetime.now(dt.UTC))  # fmt: skip
     return report.to_json_dict()
 
@@ -118,7 +118,7 @@ def service() -> ConnectorService:
     return ConnectorService(
         Services(
             org=salesforce_org,
-            settings=SsmSettingsStore(env.SETTINGS_PARAMETER),
+            settings=DynamoSettingsStore(env.SETTINGS_TABLE),
             jobs=DynamoJobStore(env.JOBS_TABLE) if env.JOBS_TABLE else None,
             queue=SqsJobQueue(env.JOBS_QUEUE_URL) if env.JOBS_QUEUE_URL else None,
             sync_list_limit=env.SYNC_LIST_LIMIT,
@@ -141,3 +141,6 @@ def reset() -> None:
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()  # type: ignore[no-untyped-call]
+    from oim_connector.settings_store import clear_cache
+
+    clear_cache()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from oim_connector.flows.registry import document_flow
@@ -13,6 +16,7 @@ from oim_connector.model.settings import ConnectorSettings
 
 from oim_local.bench.figures import RunFigures
 from oim_local.org.runtime import FaultPlan
+from oim_local.org.store import OrgStore
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.runner.events import schedule_event
 from oim_local.runner.handlers import load_handler
@@ -26,8 +30,13 @@ def run_connector(
     *,
     documents: int,
     trace_memory: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[RunFigures, tuple[int, int]]:
-    """Figures of one scheduled run over the ``documents`` eligible ones, and the org's (graphs, nodes) written."""
+    """Figures of one scheduled run over the ``documents`` eligible ones, and the org's (graphs, nodes) written.
+
+    ``progress`` gets the number of source documents done so far (exported or refused), read from
+    the org by a watcher thread on its own connection while the handler runs.
+    """
     function = flow.python_name
     load_handler(function)  # the import is the cold start, measured on its own
     with LocalEnvironment(db_path, settings=settings, faults=faults, quiet=True) as env:
@@ -36,7 +45,8 @@ def run_connector(
         if trace_memory:
             tracemalloc.start()
         started = time.perf_counter()
-        env.invoke(function, schedule_event(flow.value))
+        with _watch(db_path, document_flow(flow).source_object, progress):
+            env.invoke(function, schedule_event(flow.value))
         wall = time.perf_counter() - started
         peak_mb = None
         if trace_memory:
@@ -54,6 +64,35 @@ def run_connector(
         peak_memory_mb=peak_mb,
     )
     return figures, (counters.graphs, counters.nodes)
+
+
+@contextlib.contextmanager
+def _watch(db_path: Path, flow_object: str, progress: Callable[[int], None] | None) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    stop = threading.Event()
+    done_query = (f"SELECT COUNT() FROM {flow_object} "  # noqa: S608 (names, no input)
+                  f"WHERE {EXPORT_STATUS_FIELD} IN ('Exported', 'Export Error')")  # fmt: skip
+
+    def watch() -> None:
+        store = OrgStore(db_path)
+        try:
+            while not stop.wait(0.5):
+                with contextlib.suppress(Exception):  # a read that meets a write lock waits for the next tick
+                    progress(store.query(done_query).total_size)
+            with contextlib.suppress(Exception):
+                progress(store.query(done_query).total_size)
+        finally:
+            store.close()
+
+    watcher = threading.Thread(target=watch, name="bench-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
 
 
 def _outcomes(env: LocalEnvironment, flow_object: str) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 
+from oim_local.console import emit
 from oim_local.runner import events
 from oim_local.runner.aws import REGION
 from oim_local.runner.environment import LocalEnvironment
@@ -45,7 +46,7 @@ def _serve(args: argparse.Namespace) -> int:
         with LocalEnvironment(db, quiet=True) as env:
             _local_scheduler()
             server = HTTPServer(("127.0.0.1", args.port), _handler_for(env))
-            print(f"admin page: http://127.0.0.1:{server.server_port}/admin/page", flush=True)
+            emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:

@@ -30,7 +30,7 @@ from oim_connector.model.settings import (
 
 from oim_local.avatax.server import RunningAvaTax, start_avatax
 from oim_local.avatax.service import Fault
-from oim_local.report.table import table
+from oim_local.console import print_table
 from oim_local.runner import events
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.sample import load_sample
@@ -100,7 +100,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     rows = [[s["document"], s["step"], s["outcome"], str(s["avalaraRequests"]), s["taxStatus"], s["detail"]]
             for s in steps]  # fmt: skip
-    print(table(["document", "step", "outcome", "Avalara requests", "OIM tax status", "detail"], rows, max_width=80))
+    print_table(["document", "step", "outcome", "Avalara requests", "OIM tax status", "detail"], rows)
     return 0
 
 

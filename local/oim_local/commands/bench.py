@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from oim_local.console import EXIT_OK, UsageError, emit, err, progress
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -37,7 +38,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--cold-start-runs", type=int, default=3, help="imports per handler (0 skips; default 3)")
     parser.add_argument("--work-dir", type=Path, help="where data and org copies go (default: a temporary directory)")
-    parser.add_argument("--json", type=Path, default=Path("bench.json"), help="figures as JSON (default bench.json)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("bench.json"), help="write the figures here (default bench.json)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     parser.set_defaults(handler=_run)
 
 
@@ -50,8 +54,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         flows = tuple(parse_flow(name) for name in args.flows) if args.flows else BENCHED_FLOWS
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from None
+    if args.documents < 1:
+        raise UsageError(f"--documents {args.documents}: give at least 1")
     with tempfile.TemporaryDirectory(prefix="oim-bench-") as scratch:
         options = BenchOptions(
             work_dir=args.work_dir or Path(scratch),
@@ -65,8 +70,15 @@ def _run(args: argparse.Namespace) -> int:
             cold_start_runs=args.cold_start_runs,
             memory_documents=args.memory_documents,
         )
-        report = run_bench(options, progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True))
-    print(render(report))
-    args.json.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    print(f"\nfigures written to {args.json}")
-    return 0
+        report = run_bench(
+            options,
+            progress=lambda message: err().print(f"... {message}", soft_wrap=True),
+            counter=lambda description, total: progress(description, total, unit="documents"),
+        )
+    args.out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        emit(report.model_dump_json(indent=2))
+        return EXIT_OK
+    emit(render(report))
+    err().print(f"figures written to {args.out}", soft_wrap=True)
+    return EXIT_OK

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from oim_local.console import emit
+
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
@@ -58,6 +60,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     figures = run_chaos(plan, say=lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True))
-    print(figures.model_dump_json(indent=2) if args.json else figures.render())
+    emit(figures.model_dump_json(indent=2) if args.json else figures.render())
     print(f"work dir: {work_dir}", file=sys.stderr)
     return 0 if figures.ok else 1

@@ -15,7 +15,7 @@ from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, GeneralSettings, JournalSettings
 from oim_connector.org.soql import Select, eq
 
-from oim_local.report.table import table
+from oim_local.console import emit, out, table
 from oim_local.runner import events
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.sample import load_sample
@@ -51,13 +51,14 @@ def _demo(args: argparse.Namespace) -> int:
             sections = [_run_flow(env, flow) for flow in implemented_flows()]
             sections.append(_sync_supplier_sites(env))
     if args.json:
-        print(json.dumps(sections, indent=2))
+        emit(json.dumps(sections, indent=2))
         return 0
+    console = out()
     for section in sections:
-        print()
-        print(section["title"])
-        print(table(["source", "outcome", "document", "total", "detail"], section["rows"], max_width=90))
-        print(section["summary"])
+        console.print()
+        console.print(table(["source", "outcome", "document", "total", "detail"], section["rows"],
+                            title=section["title"]))  # fmt: skip
+        console.print(section["summary"], soft_wrap=True)
     return 0
 
 

@@ -24,6 +24,8 @@ from oim_connector.dlq.reinvoke import LambdaReinvoker, ReinvokeResult, reinvoke
 from oim_connector.dlq.replay import DeadLetter, list_dead_letters, replay, resolve_queue
 from oim_connector.errors import ConnectorError
 
+from oim_local.console import emit
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     raw = argparse.RawDescriptionHelpFormatter
@@ -86,10 +88,10 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
     verb = f"would move {result.would_move}" if result.dry_run else f"moved {result.moved}"
-    print(f"{result.queue} -> {result.destination} ({result.method}): {verb} messages; "
+    emit(f"{result.queue} -> {result.destination} ({result.method}): {verb} messages; "
           f"{result.remaining if result.remaining is not None else '?'} remain")  # fmt: skip
     for note in result.notes:
-        print(f"note: {note}")
+        emit(f"note: {note}")
     return 0
 
 
@@ -97,12 +99,12 @@ def _print_reinvoked(result: ReinvokeResult) -> int:
     """Exit 0 when every letter handled was re-invoked (or would be); 1 when some stayed."""
     done = result.would_reinvoke if result.dry_run else result.reinvoked
     verb = f"{'would re-invoke' if result.dry_run else 're-invoked'} {len(done)}"
-    print(f"{result.queue} (reinvoke): {verb} messages; {len(result.kept)} stay; "
+    emit(f"{result.queue} (reinvoke): {verb} messages; {len(result.kept)} stay; "
           f"{result.remaining if result.remaining is not None else '?'} remain")  # fmt: skip
     for letter in done:
-        print(f"  {letter.message_id}  -> {letter.target}  {letter.event_kind}")
+        emit(f"  {letter.message_id}  -> {letter.target}  {letter.event_kind}")
     for kept in result.kept:
-        print(f"stays: {kept.message_id}  {kept.event_kind}: {kept.reason}")
+        emit(f"stays: {kept.message_id}  {kept.event_kind}: {kept.reason}")
     return 1 if result.kept else 0
 
 
@@ -114,25 +116,25 @@ def _list(args: argparse.Namespace) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([letter.to_json() for letter in letters], indent=2))
+        emit(json.dumps([letter.to_json() for letter in letters], indent=2))
         return 0
     if not letters:
-        print(f"{args.queue}: empty")
+        emit(f"{args.queue}: empty")
         return 0
     if any(letter.target or letter.event_kind for letter in letters):
         return _print_invocation_letters(letters)
-    print(f"{'message id':36}  {'record':18}  {'receives':8}  {'sent':20}  why it failed")
+    emit(f"{'message id':36}  {'record':18}  {'receives':8}  {'sent':20}  why it failed")
     for letter in letters:
         why = letter.error or "(no error recorded)"
-        print(f"{letter.message_id:36}  {letter.record_id or '-':18}  {letter.receive_count:8}  "
+        emit(f"{letter.message_id:36}  {letter.record_id or '-':18}  {letter.receive_count:8}  "
               f"{letter.sent_at or '-':20}  {why}")  # fmt: skip
     return 0
 
 
 def _print_invocation_letters(letters: list[DeadLetter]) -> int:
-    print(f"{'message id':36}  {'function or target':40}  {'event':32}  {'sent':20}  why it failed")
+    emit(f"{'message id':36}  {'function or target':40}  {'event':32}  {'sent':20}  why it failed")
     for letter in letters:
         target = letter.target.split(":")[6] if letter.target and letter.target.count(":") >= 6 else "(unknown)"
-        print(f"{letter.message_id:36}  {target:40}  {letter.event_kind or '-':32}  {letter.sent_at or '-':20}  "
+        emit(f"{letter.message_id:36}  {target:40}  {letter.event_kind or '-':32}  {letter.sent_at or '-':20}  "
               f"{letter.error or '(no error recorded)'}")  # fmt: skip
     return 0

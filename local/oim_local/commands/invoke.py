@@ -11,6 +11,7 @@ from pathlib import Path
 
 from oim_connector.settings_store import parse_settings
 
+from oim_local.console import emit
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.runner.handlers import function_names
 from oim_local.sample import load_sample
@@ -43,5 +44,5 @@ def _invoke(args: argparse.Namespace) -> int:
             load_sample(db)
         with LocalEnvironment(db, settings=settings) as env:
             result = env.invoke(args.function, event)
-    print(json.dumps(result, indent=2, default=str))
+    emit(json.dumps(result, indent=2, default=str))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oim_local.commands._org_group import get_org_subparsers
+from oim_local.console import emit
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -42,14 +43,14 @@ def run_load(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for sobject, count in report.counts.items():
-        print(f"{sobject}: {count}")
+        emit(f"{sobject}: {count}")
     if report.system_fields_dropped:
         names = ", ".join(report.system_fields_dropped)
-        print(f"system fields set by the org, not loaded: {names}")
+        emit(f"system fields set by the org, not loaded: {names}")
     if report.unknown_fields_dropped:
         names = ", ".join(f"{name} ({count})" for name, count in report.unknown_fields_dropped.items())
-        print(f"unknown fields dropped (--ignore-unknown-fields): {names}")
-    print(f"loaded {report.total} records into {args.db}")
+        emit(f"unknown fields dropped (--ignore-unknown-fields): {names}")
+    emit(f"loaded {report.total} records into {args.db}")
     return 0
 
 
@@ -66,5 +67,5 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for path in paths:
-        print(path)
+        emit(path)
     return 0

@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 
 from oim_local.commands._org_group import get_org_subparsers
+from oim_local.console import emit
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -71,9 +72,9 @@ def run_serve(args: argparse.Namespace) -> int:
         jwt_username=args.jwt_username,
     )
     try:
-        print(f"instance_url: {org.instance_url}")
-        print(f"token: {org.token}")
-        print(f"ca_cert: {org.ca_cert.resolve()}", flush=True)
+        emit(f"instance_url: {org.instance_url}")
+        emit(f"token: {org.token}")
+        emit(f"ca_cert: {org.ca_cert.resolve()}")
         while not stop.wait(1.0):
             pass
     finally:

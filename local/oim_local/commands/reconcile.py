@@ -17,7 +17,7 @@ from oim_connector.reconcile.service import ReconcileRequest, reconcile
 from oim_connector.settings_store import parse_settings
 
 from oim_local.commands.run import _org
-from oim_local.report.table import table
+from oim_local.console import as_text, table
 
 EXIT_FINDINGS = 3
 
@@ -71,12 +71,8 @@ def _reconcile(args: argparse.Namespace) -> int:
 def render(report: ReconcileReport) -> str:
     scope = report.period + (f", {report.company}" if report.company else "")
     parts = [f"== reconciliation {scope}: {report.api_requests} API requests"]
-    parts.append(
-        table(
-            ("flow", "sources", "documents", "findings"),
-            [(f.flow, str(f.sources), str(f.documents), str(f.findings)) for f in report.flows],
-        )
-    )
+    flows = [(f.flow, str(f.sources), str(f.documents), str(f.findings)) for f in report.flows]
+    parts.append(as_text(table(("flow", "sources", "documents", "findings"), flows)))
     if report.findings:
         rows = [
             (
@@ -91,13 +87,10 @@ def render(report: ReconcileReport) -> str:
             )
             for f in report.findings
         ]
-        parts.append(table(("finding", "source", "document", "field", "OIM", "ledger", "age", "what to do"), rows))
+        headers = ("finding", "source", "document", "field", "OIM", "ledger", "age", "what to do")
+        parts.append(as_text(table(headers, rows)))
     if report.gl_accounts:
-        parts.append(
-            table(
-                ("company", "GL account", "OIM", "ledger"),
-                [(g.company, g.gl_account, g.oim, g.ledger) for g in report.gl_accounts],
-            )
-        )
+        accounts = [(g.company, g.gl_account, g.oim, g.ledger) for g in report.gl_accounts]
+        parts.append(as_text(table(("company", "GL account", "OIM", "ledger"), accounts)))
     parts.append(report.summary())
     return "\n\n".join(parts)

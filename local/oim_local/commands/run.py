@@ -14,9 +14,10 @@ from typing import Any
 
 from oim_connector.config import environment
 from oim_connector.errors import ConfigurationError, ConnectorError
+from oim_connector.ids import is_salesforce_id
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.report import RunReport
-from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.model.requests import MAX_IDS_PER_RUN, RunRequest, TriggerKind
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
@@ -24,7 +25,8 @@ from oim_connector.org.retry import RetryPolicy
 from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import StaticSettingsStore, parse_settings
 
-from oim_local.report.table import render_report
+from oim_local.console import EXIT_OK, EXIT_RECORDS_FAILED, UsageError, emit, progress
+from oim_local.report.table import print_report
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,7 +63,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = parse_settings(args.settings.read_text(encoding="utf-8")) if args.settings else ConnectorSettings()
+    settings = _settings(args.settings)
+    if args.ids:
+        bad = [i for i in args.ids if not is_salesforce_id(i)]
+        if bad:
+            raise UsageError(f"{', '.join(repr(b[:40]) for b in bad[:3])}{' ...' if len(bad) > 3 else ''} "
+                             "is not a Salesforce record Id: pass the 15 or 18 character Ids of the source records "
+                             "(e.g. --ids a0B5g00000AbCdE), or --all-eligible")  # fmt: skip
+        if len(args.ids) > MAX_IDS_PER_RUN:
+            raise UsageError(
+                f"{len(args.ids)} Ids: a run takes at most {MAX_IDS_PER_RUN}; split them into several runs"
+            )
     request = RunRequest(
         flow=FlowId(args.flow),
         trigger=TriggerKind.CLI,
@@ -76,15 +88,50 @@ def _run(args: argparse.Namespace) -> int:
             tax = _tax(args.avalara_secret)
             service = ConnectorService(Services(org=lambda: org, settings=StaticSettingsStore(settings),
                                                 tax=lambda: tax))  # fmt: skip
-            report = service.run(request, progress=_progress() if sys.stderr.isatty() and not args.json else None)
+            # The count costs a request: only when a bar is shown (a terminal), never in pipes and scripts.
+            total = (
+                len(args.ids)
+                if args.ids
+                else _eligible_count(org, request.flow, settings)
+                if sys.stderr.isatty()
+                else None
+            )
+            with progress(f"{args.flow}{' (dry run)' if args.dry_run else ''}", total) as advance:
+                report = service.run(request, progress=lambda part: advance(_done(part)))
     except ConnectorError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    if sys.stderr.isatty() and not args.json:
-        print(file=sys.stderr)
     payload = report.to_json_dict()
-    print(json.dumps(payload, indent=2) if args.json else render_report(payload))
-    return 0 if report.counts.failed == 0 else 3
+    if args.json:
+        emit(json.dumps(payload, indent=2))
+    else:
+        print_report(payload)
+    return EXIT_OK if report.counts.failed == 0 else EXIT_RECORDS_FAILED
+
+
+def _settings(path: Path | None) -> ConnectorSettings:
+    if path is None:
+        return ConnectorSettings()
+    try:
+        return parse_settings(path.read_text(encoding="utf-8"))
+    except ConfigurationError as error:
+        raise UsageError(f"{path}: {error.message}") from None
+
+
+def _eligible_count(org: SalesforceOrg, flow: FlowId, settings: ConnectorSettings) -> int | None:
+    """How many records an "all eligible" run will see, for the progress bar (None if the org will not say)."""
+    from oim_connector.flows.registry import document_flow
+
+    definition = document_flow(flow)
+    try:
+        return org.count(definition.source_object, definition.eligible_where(settings))
+    except ConnectorError:
+        return None
+
+
+def _done(report: RunReport) -> int:
+    counts = report.counts
+    return sum(getattr(counts, name) for name in type(counts).model_fields)
 
 
 @contextlib.contextmanager
@@ -150,14 +197,3 @@ def _retry_from_environment() -> RetryPolicy:
         base_delay_seconds=env.SALESFORCE_RETRY_BASE_SECONDS,
         concurrency_delay_seconds=env.SALESFORCE_CONCURRENCY_BACKOFF_SECONDS,
     )
-
-
-def _progress() -> Any:
-    def show(report: RunReport) -> None:
-        counts = report.counts
-        done = counts.created + counts.updated + counts.skipped + counts.failed + counts.would_create
-        bar = "#" * min(40, done // 25)
-        print(f"\r[{bar:<40}] {done} records  ({counts.created} created, {counts.failed} failed)",
-              end="", file=sys.stderr, flush=True)  # fmt: skip
-
-    return show

@@ -1,4 +1,4 @@
-"""``oim-connector settings get|set|validate``: the connector's settings in SSM Parameter Store,
+"""``oim-connector settings get|set|validate``: the connector's saved settings (DynamoDB),
 checked by the settings model and, against an org, by its describe before they are saved.
 
 ``--db FILE`` checks against a local org database (oim-connector org serve); ``--secret-arn``
@@ -11,19 +11,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from oim_connector.admin.service import InvalidSettingsError, parse_settings_body
-from oim_connector.admin.settings_repo import SsmSettingsRepository, VersionConflictError
+from oim_connector.admin.settings_repo import DynamoSettingsRepository, VersionConflictError
 from oim_connector.admin.validation import validate_settings
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 
-from oim_local.runner.aws import SETTINGS_PARAMETER
+from oim_local.console import emit
+from oim_local.runner.aws import SETTINGS_TABLE
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     get = actions.add_parser("get", help="print the settings and their version (the defaults if never saved)")
-    get.add_argument("--parameter", default=SETTINGS_PARAMETER, help="SSM parameter name")
+    _where_saved(get)
     get.set_defaults(handler=_get)
 
     validate = actions.add_parser("validate", help="check a settings file without saving it")
@@ -43,10 +45,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     change.add_argument("--file", type=Path, help="settings JSON to save")
     change.add_argument("--value", action="append", default=[], metavar="PATH=JSON",
                         help="change one setting, e.g. sales_invoices.auto_post=true (repeatable)")  # fmt: skip
-    change.add_argument("--parameter", default=SETTINGS_PARAMETER, help="SSM parameter name")
+    _where_saved(change)
     change.add_argument("--expected-version", type=int, help="refuse if the settings changed since this version")
     _org_options(change)
     change.set_defaults(handler=_set)
+
+
+def _where_saved(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--table", default=os.environ.get("SETTINGS_TABLE", SETTINGS_TABLE),
+                        help="the stack's settings table: its SettingsTableName output "
+                             "(default $SETTINGS_TABLE, else %(default)s)")  # fmt: skip
+    parser.add_argument("--region", help="AWS region (default: the AWS environment's, e.g. AWS_REGION)")
+    parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. http://127.0.0.1:5000 for a moto server")
+
+
+def _repository(args: argparse.Namespace) -> DynamoSettingsRepository:
+    import boto3
+
+    session = boto3.session.Session(region_name=args.region)
+    return DynamoSettingsRepository(args.table, session.client("dynamodb", endpoint_url=args.endpoint_url))
 
 
 def _org_options(parser: argparse.ArgumentParser) -> None:
@@ -56,8 +73,8 @@ def _org_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _get(args: argparse.Namespace) -> int:
-    current = SsmSettingsRepository(args.parameter).read()
-    print(json.dumps({"version": current.version, "settings": current.settings.model_dump(mode="json")}, indent=2))
+    current = _repository(args).read()
+    emit(json.dumps({"version": current.version, "settings": current.settings.model_dump(mode="json")}, indent=2))
     return 0
 
 
@@ -73,12 +90,12 @@ def _validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not problems:
-        print("valid" + ("" if args.db or args.secret_arn else " (fields not checked against an org: use --db)"))
+        emit("valid" + ("" if args.db or args.secret_arn else " (fields not checked against an org: use --db)"))
     return 1 if problems else 0
 
 
 def _set(args: argparse.Namespace) -> int:
-    repository = SsmSettingsRepository(args.parameter)
+    repository = _repository(args)
     try:
         if args.file:
             settings = _read_file(args.file)
@@ -96,7 +113,7 @@ def _set(args: argparse.Namespace) -> int:
     except VersionConflictError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
-    print(f"saved: version {version}")
+    emit(f"saved: version {version}")
     return 0
 
 

@@ -30,7 +30,7 @@ Flow = Literal[
     "vendor-accounts",
 ]
 # The run report's words: "failed" is a refusal with errors on the source record.
-Outcome = Literal["created", "updated", "skipped", "failed"]
+Outcome = Literal["created", "updated", "skipped", "not_eligible", "failed"]
 
 
 class Locator(BaseModel):

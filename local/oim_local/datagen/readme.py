@@ -68,9 +68,12 @@ machine-readable form (flow, referenceId, locator, expected outcome).
   an org would have them: invoice line products, AP voucher line products and GLAs,
   accounting company and currency, journal dates and financial record GLAs (except where
   a case needs them empty).
-- Expected outcomes use the run report's words: `created`, `skipped` (not eligible, nothing
-  written), `failed` (refused: Export Status "Export Error" and the message in
-  `SCMC__Export_Error__c`). The messages below give the gist, not the exact text.
+- Expected outcomes use the run report's words: `created`; `not_eligible` (asked for by a
+  record or list action but not eligible: still Open, proforma, not shipped, not matched; the
+  reason is answered and nothing is written on the record; "all eligible" runs never select
+  it); `skipped` (already exported or not for export, nothing written); `failed` (eligible
+  but refused: Export Status "Export Error" and the message in `SCMC__Export_Error__c`). The
+  messages below give the gist, not the exact text.
 
 ## Volume data sets
 

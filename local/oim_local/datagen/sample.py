@@ -159,7 +159,7 @@ def sales_invoice_cases() -> Iterator[Case]:
             status="Open",
         ),
         "invoice still Open",
-        "skipped",
+        "not_eligible",
         "not eligible: the invoice is open",
     )
     r = "InvProforma"
@@ -172,7 +172,7 @@ def sales_invoice_cases() -> Iterator[Case]:
             proforma=True,
         ),
         "proforma invoice",
-        "skipped",
+        "not_eligible",
         "not eligible: a proforma invoice",
     )
     r = "InvShipPending"
@@ -185,7 +185,7 @@ def sales_invoice_cases() -> Iterator[Case]:
             shipping_status="Pick List Created",
         ),
         "shipment not complete (not drop-ship)",
-        "skipped",
+        "not_eligible",
         "not eligible: the shipment is not complete",
     )
     r = "InvBillingDoc"
@@ -198,7 +198,7 @@ def sales_invoice_cases() -> Iterator[Case]:
             billing_document="BdNorthwind",
         ),
         "linked to a billing document (consolidated billing)",
-        "skipped",
+        "not_eligible",
         "not eligible: billed through a billing document",
     )
     r = "InvNoArControl"
@@ -509,7 +509,7 @@ def voucher_cases() -> Iterator[Case]:
             status="Received",
         ),
         "voucher Received, not Matched",
-        "skipped",
+        "not_eligible",
         "not eligible: the voucher is not matched",
     )
     yield _voucher(
@@ -765,7 +765,7 @@ def journal_cases() -> Iterator[Case]:
         ),
         "a transaction type with no accounting impact",
         "skipped",
-        "not eligible: Adjust Condition is not an accounting transaction",
+        "not for export: Adjust Condition is not an accounting transaction",
     )
     yield _itpr(
         d.PerpetualRecord(

@@ -18,11 +18,11 @@ from oim_local.runner.handlers import PROJECT_ROOT
 
 REGION = "eu-west-1"
 SECRET_NAME = "oim-connector/salesforce"  # noqa: S105 - a name, not a secret
-SETTINGS_PARAMETER = "/oim-connector/settings"
 IDEMPOTENCY_TABLE = "oim-connector-idempotency"
 JOBS_TABLE = "oim-connector-jobs"
 AVALARA_SECRET_NAME = "oim-connector/avalara"  # noqa: S105 - a name, not a secret
 TAX_CLAIMS_TABLE = "oim-connector-tax-commit-claims"
+SETTINGS_TABLE = JOBS_TABLE  # the settings are items of the jobs table, as in the stack
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -54,7 +54,7 @@ def _table_shape(logical_id: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class LocalAwsResources:
     secret_arn: str
-    settings_parameter: str
+    settings_table: str
     idempotency_table: str
     jobs_table: str
     jobs_queues: dict[str, str]  # flow id -> queue URL
@@ -69,7 +69,7 @@ def create_resources(salesforce_secret: dict[str, Any], flows: list[str]) -> Loc
         dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **_table_shape(logical_id))
     sqs = boto3.client("sqs", region_name=REGION)
     queues = {flow: sqs.create_queue(QueueName=f"oim-connector-{flow}-jobs")["QueueUrl"] for flow in flows}
-    return LocalAwsResources(secret_arn, SETTINGS_PARAMETER, IDEMPOTENCY_TABLE, JOBS_TABLE, queues)
+    return LocalAwsResources(secret_arn, SETTINGS_TABLE, IDEMPOTENCY_TABLE, JOBS_TABLE, queues)
 
 
 def update_secret(secret_arn: str, salesforce_secret: dict[str, Any]) -> None:

@@ -5,6 +5,8 @@ jobs queues), so an invocation here runs the same code as in Lambda."""
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,7 +89,7 @@ class LocalEnvironment:
         if self.settings is not None:
             self.save_settings(self.settings)
         self._set_env("SALESFORCE_SECRET_ARN", self.resources.secret_arn)
-        self._set_env("SETTINGS_PARAMETER", self.resources.settings_parameter)
+        self._set_env("SETTINGS_TABLE", self.resources.settings_table)
         self._set_env("IDEMPOTENCY_TABLE", self.resources.idempotency_table)
         self._set_env("JOBS_TABLE", self.resources.jobs_table)
         self._set_env("SYNC_LIST_LIMIT", str(self.sync_list_limit))
@@ -110,8 +112,10 @@ class LocalEnvironment:
     # -- configuration -----------------------------------------------------------------------
     def save_settings(self, settings: ConnectorSettings) -> None:
         assert self.resources is not None
-        boto3.client("ssm", region_name=REGION).put_parameter(
-            Name=self.resources.settings_parameter, Value=settings.model_dump_json(), Type="String", Overwrite=True
+        from oim_connector.admin.settings_repo import DynamoSettingsRepository
+
+        DynamoSettingsRepository(self.resources.settings_table, boto3.client("dynamodb", region_name=REGION)).write(
+            settings, None
         )
         self.settings = settings
         self._reset_wiring()
@@ -167,9 +171,25 @@ class LocalEnvironment:
             self._reset_wiring()
         handler = load_handler(function)
         try:
-            return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
+            with self._quieted():
+                return handler(event, LocalLambdaContext(function_name=function, timeout_seconds=self.timeout_seconds))
         finally:
             self._clear_metrics()
+
+    @contextlib.contextmanager
+    def _quieted(self) -> Iterator[None]:
+        """With ``quiet``, the handler's log lines below ERROR and its metrics (EMF lines printed to
+        stdout) stay off the terminal: powertools reads its level and switches at import, so the
+        variables set in __enter__ come too late for an already imported handler."""
+        if not self.quiet:
+            yield
+            return
+        logging.disable(logging.WARNING)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                yield
+        finally:
+            logging.disable(logging.NOTSET)
 
     def _queue_url(self, flow: FlowId) -> str:
         assert self.resources is not None

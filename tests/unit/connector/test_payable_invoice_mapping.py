@@ -186,14 +186,15 @@ def test_supplier_site_without_vendor_account_or_ap_control_is_refused() -> None
     )
 
 
-def test_unmatched_vouchers_fail_and_exported_ones_are_skipped() -> None:
+def test_unmatched_vouchers_are_not_eligible_and_exported_ones_are_skipped() -> None:
     line = pb.voucher_line("a4F000000000001AAA")
 
     received = run(pb.voucher(line, SCMC__Status__c="Received"))
     exported = run(pb.voucher(line, SCMC__Export_Status__c="Exported"))
     linked = run(pb.voucher(line, SCMFFA__Payable_Invoice__c=pb.PIN, SCMFFA__Payable_Invoice__r={"Name": "PIN000007"}))
 
-    assert received.errors == (
+    assert received.errors == ()
+    assert received.not_eligible == (
         "AP voucher APV-000001 is Received: only matched AP vouchers can be exported; match it in OIM first",
     )
     assert exported.skip_reason == "Export Status is 'Exported'"

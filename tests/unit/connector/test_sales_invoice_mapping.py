@@ -121,11 +121,13 @@ def test_item_without_product_names_the_product_group_to_fix() -> None:
         ({"SCMFFA__Billing_Document__c": "a0B000000000001AAA"}, "billing document"),
     ],
 )
-def test_ineligible_invoices_are_refused_with_the_reason(overrides: dict[str, Any], expected: str) -> None:
+def test_ineligible_invoices_are_not_eligible_with_the_reason(overrides: dict[str, Any], expected: str) -> None:
     mapped = run(b.invoice(b.item_line("a4B000000000001AAA"), **overrides))
 
     assert mapped.documents == ()
-    assert expected in " ".join(mapped.errors)
+    # Not eligible is no refusal: no error to write on the record, the reason for the user.
+    assert mapped.errors == ()
+    assert expected in " ".join(mapped.not_eligible)
 
 
 def test_drop_ship_invoices_do_not_need_a_complete_shipment() -> None:

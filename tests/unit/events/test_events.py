@@ -221,8 +221,13 @@ def test_request_models_refuse_what_the_handler_would_refuse() -> None:
 def test_schedule_events_are_the_scheduler_target_input(flow: str) -> None:
     flow_id, _ = DOCUMENT_FLOWS[flow]
     event = load(f"{flow}_schedule")
-    configured = json.loads(function_events(flow)["Schedule"]["Properties"]["Input"])
+    from oim_connector.admin.schedules import target_input
+    from oim_connector.model.flows import FlowId
+
+    # The admin page creates the one schedule per flow, with this target input (the stack creates none).
+    configured = json.loads(target_input(FlowId(flow_id)))
     assert event == {**configured, "scheduledTime": event["scheduledTime"]}
+    assert event["scheduleName"] == f"oim-{flow_id}"
     assert event["flow"] == flow_id and event["trigger"] == "schedule"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["scheduledTime"])
 

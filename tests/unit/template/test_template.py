@@ -39,7 +39,7 @@ STAR_RESOURCE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "x
 DLQ_RETENTION = 14 * 24 * 3600
 # Shared resources any function may name; anything else it names must be its own: named after it,
 # or listed in OWNS.
-SHARED = {"SalesforceSecret", "SettingsParameter", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
+SHARED = {"SalesforceSecret", "IdempotencyTable", "JobsTable", "FailedInvocationsQueue",
           "NotificationsTopic", "AvalaraSecret", "RunSummaryTopic"}  # fmt: skip
 # The admin status view reads (GetQueueAttributes only) the depth of every dead-letter queue.
 ALL_DLQS = {f"{flow}JobsDLQ" for flow in ("SalesInvoices", "SalesCreditNotes", "PayableInvoices", "PayableCreditNotes",
@@ -276,7 +276,8 @@ def check_async_on_failure(template: Template) -> list[str]:
 
 
 def check_schedules_and_rules(template: Template) -> list[str]:
-    """Schedules and EventBridge rules retry and have a dead-letter queue; schedules start disabled."""
+    """EventBridge rules retry and have a dead-letter queue; the stack creates no schedule (the admin page
+    creates each flow's one, with retries and the dead-letter queue, so a deploy never resets it)."""
     problems = []
     for name, function in functions(template).items():
         for event_name, event in props(function).get("Events", {}).items():
@@ -286,8 +287,10 @@ def check_schedules_and_rules(template: Template) -> list[str]:
                     problems.append(f"{name}.{event_name}: no RetryPolicy")
                 if not referenced_ids(p.get("DeadLetterConfig", {}).get("Arn")):
                     problems.append(f"{name}.{event_name}: no DeadLetterConfig queue")
-            if event["Type"] == "ScheduleV2" and p.get("State") != "DISABLED":
-                problems.append(f"{name}.{event_name}: not DISABLED (the admin API enables schedules)")
+            if event["Type"] in {"ScheduleV2", "Schedule"}:
+                problems.append(
+                    f"{name}.{event_name}: the stack creates no schedules (the admin page creates each flow's one)"
+                )
     return problems
 
 
@@ -411,17 +414,51 @@ def test_an_async_function_without_on_failure_is_caught() -> None:
 
 
 def test_a_schedule_without_retry_or_dlq_is_caught() -> None:
-    def strip(t: Template) -> None:
-        schedule = props(t["Resources"]["PayableInvoicesFunction"])["Events"]["Schedule"]["Properties"]
-        schedule.pop("RetryPolicy")
-        schedule.pop("DeadLetterConfig")
-        schedule["State"] = "ENABLED"
+    def add(t: Template) -> None:
+        props(t["Resources"]["PayableInvoicesFunction"])["Events"]["Schedule"] = {
+            "Type": "ScheduleV2",
+            "Properties": {"ScheduleExpression": "rate(1 hour)", "State": "ENABLED"},
+        }
 
-    assert check_schedules_and_rules(_broken(strip)) == [
+    assert check_schedules_and_rules(_broken(add)) == [
         "PayableInvoicesFunction.Schedule: no RetryPolicy",
         "PayableInvoicesFunction.Schedule: no DeadLetterConfig queue",
-        "PayableInvoicesFunction.Schedule: not DISABLED (the admin API enables schedules)",
+        "PayableInvoicesFunction.Schedule: the stack creates no schedules (the admin page creates each flow's one)",
     ]
+
+
+NAME_PROPERTIES = ("Name", "QueueName", "TopicName", "LogGroupName", "AlarmName", "LayerName")
+
+
+def test_every_resource_name_is_derived_from_the_stack_name() -> None:
+    """Two stacks (staging, production) can share an account and region: no fixed name collides."""
+    template = source_template()
+    named = 0
+    for logical_id, resource in template["Resources"].items():
+        for key in NAME_PROPERTIES:
+            value = resource.get("Properties", {}).get(key)
+            if value is None or resource["Type"] == "AWS::Serverless::Function":
+                continue
+            named += 1
+            text = json.dumps(value)
+            # A name built on a queue's name is derived too (the queue's name is).
+            derived = "AWS::StackName" in text or ".QueueName}" in text
+            assert derived, f"{logical_id}.{key} = {text}: derive it from the stack name"
+    assert named >= 30  # queues, log groups, alarms, topic, secret, group, API, layer
+
+
+def test_the_stack_creates_no_schedule_the_admin_page_creates_the_one_per_flow() -> None:
+    """One schedule per flow: the admin page creates and edits ``oim-<flow>`` in the stack's group, so a
+    deploy never resets it; the stack gives it the group, the role, the dead-letter queue and a time zone."""
+    template = source_template()
+    for name, function in functions(template).items():
+        kinds = {event["Type"] for event in props(function).get("Events", {}).values()}
+        assert not kinds & {"ScheduleV2", "Schedule"}, name
+    assert resources(template, "AWS::Scheduler::Schedule") == {}
+    admin = env_of(template, "AdminFunction")
+    assert admin["DEFAULT_SCHEDULE_TIMEZONE"] == {"Ref": "ScheduleTimezone"}
+    assert referenced_ids(admin["SCHEDULE_GROUP"]) == {"ScheduleGroup"}
+    assert "ScheduleExpression" not in template["Parameters"]
 
 
 def test_a_short_fifo_visibility_timeout_is_caught() -> None:
@@ -456,9 +493,6 @@ def test_document_flows_serve_their_routes_schedule_event_and_jobs_queue() -> No
         for event in events.values():
             if event["Type"] == "Api" and event["Properties"]["Method"] == "POST":
                 assert event["Properties"]["RequestModel"]["ValidateBody"] is True
-        schedule = json.loads(events["Schedule"]["Properties"]["Input"])
-        assert schedule == {"flow": flow, "trigger": "schedule", "scheduleName": flow,
-                            "scheduledTime": "<aws.scheduler.scheduled-time>"}  # fmt: skip
         pattern = events["OimEvent"]["Properties"]["Pattern"]
         assert {"prefix": "aws.partner/salesforce.com"} in pattern["source"]
         assert "oim.salesforce" in pattern["source"]
@@ -497,7 +531,7 @@ def test_globals_and_layer() -> None:
 def test_supplier_site_fifo_queue() -> None:
     template = source_template()
     queue = props(template["Resources"]["SupplierSiteChangesQueue"])
-    assert queue["QueueName"] == "supplier-site-changes.fifo"
+    assert queue["QueueName"] == {"Fn::Sub": "${AWS::StackName}-supplier-site-changes.fifo"}
     assert queue["FifoQueue"] is True
     assert queue["ContentBasedDeduplication"] is False
     assert queue["RedrivePolicy"]["maxReceiveCount"] == 5

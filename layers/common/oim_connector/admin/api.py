@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,8 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
 
     @app.put("/admin/schedules/<flow>")
     def put_schedule(flow: str) -> Response[Any]:
-        schedule = service().schedules_port().put(flow_of(flow), parse_spec(body()))
+        spec = parse_spec(body(), os.environ.get("DEFAULT_SCHEDULE_TIMEZONE") or "UTC")
+        schedule = service().schedules_port().put(flow_of(flow), spec)
         return _json(200, schedule.model_dump(mode="json", by_alias=True))
 
     @app.delete("/admin/schedules/<flow>")
@@ -123,6 +125,19 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
             period=period, company=(query.get("company") or "").strip() or None, flows=flows or DOCUMENT_FLOWS
         )
         return _json(200, service().reconcile(request))
+
+    # -- records in Export Error -------------------------------------------------------------
+    @app.get("/admin/flows/<flow>/export-errors")
+    def list_export_errors(flow: str) -> Response[Any]:
+        return _json(200, {"records": service().export_errors(flow_of(flow))})
+
+    @app.post("/admin/flows/<flow>/retry")
+    def retry_records(flow: str) -> Response[Any]:
+        data = body()
+        ids = data.get("ids") if isinstance(data, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise BadRequestError('Send {"ids": ["<record id>", ...]}: the records to retry')
+        return _json(200, service().retry(flow_of(flow), ids))
 
     # -- status and page ----------------------------------------------------------------------
     @app.get("/admin/status")

@@ -40,6 +40,7 @@ class RunHistory:
                     "created": {"N": str(counts.created)},
                     "updated": {"N": str(counts.updated)},
                     "skipped": {"N": str(counts.skipped)},
+                    "notEligible": {"N": str(counts.not_eligible)},
                     "failed": {"N": str(counts.failed)},
                     "stoppedReason": {"S": report.stopped_reason or ""},
                     "expiration": {"N": str(int(time.time()) + HISTORY_TTL_SECONDS)},
@@ -61,7 +62,11 @@ class RunHistory:
                 "runId": item["runId"]["S"],
                 "trigger": item["trigger"]["S"],
                 "finishedAt": item["finishedAt"]["S"],
-                "counts": {k: int(item[k]["N"]) for k in ("created", "updated", "skipped", "failed")},
+                "counts": {
+                    k: int(item[k]["N"])
+                    for k in ("created", "updated", "skipped", "notEligible", "failed")
+                    if k in item
+                },
                 "stoppedReason": item["stoppedReason"]["S"] or None,
             }
             for item in answer.get("Items", [])

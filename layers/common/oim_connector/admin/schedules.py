@@ -85,7 +85,10 @@ class Schedule(BaseModel):
     spec: ScheduleSpec | None  # None: changed outside the admin API
 
 
-def parse_spec(body: Any) -> ScheduleSpec:
+def parse_spec(body: Any, default_timezone: str = "UTC") -> ScheduleSpec:
+    """The schedule an administrator sent; without a time zone, the stack's default (ScheduleTimezone)."""
+    if isinstance(body, dict) and not body.get("timezone"):
+        body = {**body, "timezone": default_timezone}
     try:
         return ScheduleSpec.model_validate(body)
     except ValidationError as error:

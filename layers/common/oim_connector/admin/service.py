@@ -104,6 +104,16 @@ class AdminService:
             )
         return self.services.schedules
 
+    def export_errors(self, flow: FlowId) -> list[dict[str, Any]]:
+        from oim_connector.admin.export_errors import export_errors
+
+        return export_errors(self.services.org(), flow)
+
+    def retry(self, flow: FlowId, ids: list[str]) -> dict[str, object]:
+        from oim_connector.admin.export_errors import retry
+
+        return retry(self.services.org, self.services.settings.read().settings, flow, ids)
+
     def status(self) -> dict[str, Any]:
         return status_view(self.services.org, self.services.history, self.services.dlq)
 

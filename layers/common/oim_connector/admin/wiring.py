@@ -9,7 +9,7 @@ from functools import cache
 from oim_connector.admin.history import RunHistory
 from oim_connector.admin.schedules import EventBridgeSchedules
 from oim_connector.admin.service import AdminService, AdminServices
-from oim_connector.admin.settings_repo import SsmSettingsRepository
+from oim_connector.admin.settings_repo import DynamoSettingsRepository
 from oim_connector.admin.status import DlqDepths
 from oim_connector.config import environment
 from oim_connector.errors import ConfigurationError
@@ -40,7 +40,7 @@ def admin_service() -> AdminService:
     )
     return AdminService(
         AdminServices(
-            settings=SsmSettingsRepository(env.SETTINGS_PARAMETER),
+            settings=DynamoSettingsRepository(env.SETTINGS_TABLE),
             org=salesforce_org,
             schedules=schedules,
             history=RunHistory(env.JOBS_TABLE) if env.JOBS_TABLE else None,

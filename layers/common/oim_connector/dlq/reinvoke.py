@@ -22,7 +22,9 @@ from oim_connector.dlq.replay import RECEIVE_VISIBILITY_SECONDS, Queue, _release
 from oim_connector.errors import BadRequestError
 
 # The stack's queue names (template.yaml): replayed by re-invocation without looking inside.
-REINVOKE_QUEUE_NAMES = frozenset({"oim-connector-failed-invocations", "oim-connector-undelivered"})
+# The stack's two queues of failed invocations, named <stack name>-failed-invocations and
+# <stack name>-undelivered (every name is derived from the stack name: several stacks share a region).
+REINVOKE_QUEUE_SUFFIXES = ("-failed-invocations", "-undelivered")
 
 
 class ReinvokeRefusedError(Exception):
@@ -114,7 +116,7 @@ class ReinvokeResult:
 def reinvoke_applies(sqs: Any, dlq: Queue, named_queues: Collection[str] = ()) -> bool:
     """By name (the stack's two queues, or URLs/ARNs configured as such); otherwise when the first
     waiting message carries an invocation record or a target ARN."""
-    if dlq.name in REINVOKE_QUEUE_NAMES or dlq.url in named_queues or dlq.arn in named_queues:
+    if dlq.name.endswith(REINVOKE_QUEUE_SUFFIXES) or dlq.url in named_queues or dlq.arn in named_queues:
         return True
     if dlq.fifo:
         return False  # receiving would hide the rest of the message group; these queues are standard

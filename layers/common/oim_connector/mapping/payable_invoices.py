@@ -153,7 +153,7 @@ def map_payable_invoice(
         voucher,
         back_link_field=BACK_LINK_FIELD,
         document_label="payable invoice",
-        eligibility=eligibility_errors,
+        not_eligible=eligibility_errors,
         build=lambda: _map(voucher, ref=ref, settings=settings, general=general, rules=rules, today=today),
     )
 

@@ -113,15 +113,21 @@ def map_guarded(
     document_label: str,
     build: Callable[[], Mapped],
     eligibility: Callable[[Mapping[str, Any]], list[str]] | None = None,
+    not_eligible: Callable[[Mapping[str, Any]], list[str]] | None = None,
     not_for_export: Callable[[Mapping[str, Any]], str | None] | None = None,
 ) -> Mapped:
-    """Every flow's gate: skip what is done or not for export, refuse what is ineligible, and
-    turn a MappingError from ``build`` into a refusal the user can read."""
+    """Every flow's gate: skip what is done or not for export; answer ``not_eligible`` reasons for
+    what is simply not (yet) eligible (nothing is written on it); refuse what is eligible but
+    broken (``eligibility``: Export Error on the record); and turn a MappingError from ``build``
+    into a refusal the user can read."""
     source_id = str(record["Id"])
     name = record.get("Name")
     reason = skip_reason(record, back_link_field, document_label) or (not_for_export and not_for_export(record))
     if reason:
         return Mapped(source_id, name, skip_reason=reason)
+    reasons = not_eligible(record) if not_eligible else []
+    if reasons:
+        return Mapped(source_id, name, not_eligible=tuple(reasons))
     errors = eligibility(record) if eligibility else []
     if errors:
         return Mapped(source_id, name, errors=tuple(errors))

@@ -133,7 +133,7 @@ def map_sales_invoice(
         invoice,
         back_link_field=BACK_LINK_FIELD,
         document_label="sales invoice",
-        eligibility=eligibility_errors,
+        not_eligible=eligibility_errors,
         build=lambda: _map(invoice, ref=ref, settings=settings, general=general, rules=rules, today=today),
     )
 

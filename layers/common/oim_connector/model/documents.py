@@ -61,6 +61,8 @@ class Mapped:
     documents: tuple[TargetDocument, ...] = ()
     errors: tuple[str, ...] = ()
     skip_reason: str | None = None
+    # Why the record is not (yet) eligible (still Open, proforma, not shipped): answered, nothing written.
+    not_eligible: tuple[str, ...] = ()
     header_link: SourceLink | None = None
     # Extra fields written on the source header together with the document (e.g. status mirrors).
     header_updates: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -68,4 +70,4 @@ class Mapped:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.skip_reason is None and bool(self.documents)
+        return not self.errors and not self.not_eligible and self.skip_reason is None and bool(self.documents)

@@ -16,6 +16,8 @@ class Outcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     SKIPPED = "skipped"
+    # Asked for by Id but not eligible (proforma, still Open, not shipped): the reason, nothing written.
+    NOT_ELIGIBLE = "not_eligible"
     FAILED = "failed"
     WOULD_CREATE = "would_create"
 
@@ -42,6 +44,7 @@ class Counts(_Camel):
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    not_eligible: int = 0
     failed: int = 0
     would_create: int = 0
 

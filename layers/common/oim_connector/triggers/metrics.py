@@ -13,5 +13,6 @@ def record_metrics(report: dict[str, Any]) -> None:
     counts = report.get("counts", {})
     metrics.add_metric(name="DocumentsCreated", unit=MetricUnit.Count, value=counts.get("created", 0))
     metrics.add_metric(name="DocumentsSkipped", unit=MetricUnit.Count, value=counts.get("skipped", 0))
+    metrics.add_metric(name="DocumentsNotEligible", unit=MetricUnit.Count, value=counts.get("notEligible", 0))
     metrics.add_metric(name="DocumentsFailed", unit=MetricUnit.Count, value=counts.get("failed", 0))
     metrics.add_metric(name="SalesforceApiRequests", unit=MetricUnit.Count, value=report.get("apiRequests", 0))

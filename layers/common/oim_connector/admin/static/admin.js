@@ -37,8 +37,36 @@ function read(prefix, target, fields) {
   }
 }
 
+const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
+const LEVELS = ["header", "line", "product_line", "expense_line"];
+const KINDS = ["source", "constant", "transform"];
+
+// A refusal in words: "sales_invoices.line_limit: Input should be ..." -> "Sales invoices, line limit: Input should be ...".
+function inWords(text) {
+  return String(text).replace(/^schedule: /, "").replace(/Value error, /g, "").replace(/\b([a-z]+(?:_[a-z0-9]+)*)\.([a-z_0-9.]+):/g, (_, group, path) => {
+    const words = (s) => s.replaceAll("_", " ").replaceAll(".", ", ");
+    const head = words(group);
+    return `${head.charAt(0).toUpperCase()}${head.slice(1)}, ${words(path)}:`;
+  });
+}
+
+// Every problem at once, one per line, in words.
 function problems(listId, items) {
-  $(listId).replaceChildren(...items.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  const all = items.flatMap((text) => String(text).split(/;\s+(?=[A-Za-z_.]+:)/));
+  $(listId).replaceChildren(...all.map((text) => Object.assign(document.createElement("li"), { textContent: inWords(text) })));
+}
+
+function cell(content) {
+  const td = document.createElement("td");
+  if (content instanceof Node) td.append(content); else td.textContent = String(content ?? "");
+  return td;
+}
+
+function select(options, value) {
+  const element = document.createElement("select");
+  element.replaceChildren(...options.map((o) => Object.assign(document.createElement("option"), { value: o, textContent: o.replaceAll("_", " ") })));
+  element.value = value;
+  return element;
 }
 
 function selectedFlow() { return $("flow-select").value; }
@@ -50,6 +78,8 @@ function showFlow() {
   show("flow", state.settings[key(flow)], FLOW_FIELDS);
   $("validate-while-matching").hidden = flow !== "payable-invoices";
   loadMappings();
+  showHistory();
+  loadErrors();
 }
 
 async function loadSettings() {
@@ -92,15 +122,37 @@ async function loadMappings() {
     }
     return row;
   }));
-  $("custom-mappings").value = JSON.stringify(data.custom, null, 1);
+  $("custom-table").tBodies[0].replaceChildren(...data.custom.map(mappingRow));
+}
+
+// One editable row of "your mappings": level, target, where the value comes from, and the value.
+function mappingRow(rule = { level: "header", target: "", source: "" }) {
+  const row = document.createElement("tr");
+  const kind = KINDS.find((k) => rule[k] !== undefined && rule[k] !== null) || "source";
+  const value = Object.assign(document.createElement("input"), { type: "text", className: "mapping-value",
+    value: kind === "constant" ? (typeof rule.constant === "string" ? rule.constant : JSON.stringify(rule.constant)) : (rule[kind] ?? "") });
+  const target = Object.assign(document.createElement("input"), { type: "text", className: "mapping-target", value: rule.target ?? "",
+    placeholder: "c2g__Field__c" });
+  const remove = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove" });
+  remove.addEventListener("click", () => row.remove());
+  const level = select(LEVELS, rule.level || "header"); level.className = "mapping-level";
+  const from = select(KINDS, kind); from.className = "mapping-kind";
+  row.append(cell(level), cell(target), cell(from), cell(value), cell(remove));
+  return row;
+}
+
+function readMappings() {
+  return [...$("custom-table").tBodies[0].rows].map((row) => {
+    const kind = row.querySelector(".mapping-kind").value;
+    const raw = row.querySelector(".mapping-value").value.trim();
+    let value = raw;
+    if (kind === "constant") { try { value = JSON.parse(raw); } catch { value = raw; } }
+    return { level: row.querySelector(".mapping-level").value, target: row.querySelector(".mapping-target").value.trim(), [kind]: value };
+  });
 }
 
 async function saveMappings() {
-  let rules;
-  try { rules = JSON.parse($("custom-mappings").value || "[]"); } catch (error) {
-    problems("mappings-problems", [`Not valid JSON: ${error.message}`]);
-    return;
-  }
+  const rules = readMappings();
   const { ok, data } = await api("PUT", `flows/${selectedFlow()}/mappings`, { rules });
   problems("mappings-problems", ok ? [] : data.problems || [data.message]);
   $("mappings-message").textContent = ok ? `Saved: version ${data.version}` : "Not saved";
@@ -112,18 +164,36 @@ async function loadSchedules() {
   const schedules = ok ? data.schedules : [];
   $("schedule-table").tBodies[0].replaceChildren(...schedules.map((s) => {
     const row = document.createElement("tr");
-    for (const text of [s.flow, s.expression, s.state]) row.append(Object.assign(document.createElement("td"), { textContent: text }));
+    row.dataset.flow = s.flow;
+    for (const text of [s.flow, describeSchedule(s.spec), s.spec ? s.spec.timezone : "", s.expression, s.state]) row.append(cell(text));
     return row;
   }));
   if (!ok) $("schedule-message").textContent = data.message;
 }
 
+function describeSchedule(spec) {
+  if (!spec) return "changed outside this page";
+  const at = `at ${spec.startTime}`;
+  if (spec.frequency === "hourly") return `every hour at minute ${spec.startTime.slice(3)}`;
+  if (spec.frequency === "daily") return `every day ${at}`;
+  if (spec.frequency === "weekly") return `every ${spec.daysOfWeek.map((d) => d.charAt(0) + d.slice(1).toLowerCase()).join(", ")} ${at}`;
+  return `monthly on day ${spec.dayOfMonth} ${at}`;
+}
+
+function showScheduleFields() {
+  const frequency = $("schedule-frequency").value;
+  $("schedule-days").hidden = frequency !== "weekly";
+  $("schedule-day-label").hidden = frequency !== "monthly";
+}
+
 async function saveSchedule() {
-  const spec = { frequency: $("schedule-frequency").value, startTime: $("schedule-time").value };
-  if (spec.frequency === "weekly") spec.daysOfWeek = $("schedule-days").value.split(",").map((d) => d.trim().toUpperCase()).filter(Boolean);
+  const spec = { frequency: $("schedule-frequency").value, startTime: $("schedule-time").value,
+    timezone: $("schedule-timezone").value.trim() || "UTC" };
+  if (spec.frequency === "weekly") spec.daysOfWeek = [...$("schedule-days").querySelectorAll("input:checked")].map((box) => box.value);
   if (spec.frequency === "monthly") { const day = $("schedule-day").value.trim(); spec.dayOfMonth = day === "last" ? day : Number(day); }
   const { ok, data } = await api("PUT", `schedules/${selectedFlow()}`, spec);
-  $("schedule-message").textContent = ok ? `Scheduled: ${data.expression}` : data.message;
+  problems("schedule-problems", ok ? [] : [String(data.message).replace(/^The schedule is not valid: /, "")]);
+  $("schedule-message").textContent = ok ? `Scheduled: ${describeSchedule(data.spec)} (${data.spec.timezone})` : "Not scheduled";
   await loadSchedules();
 }
 
@@ -147,6 +217,47 @@ async function loadStatus() {
   }));
   const depths = Object.entries(data.deadLetterQueues).map(([name, depth]) => `${name}: ${depth ?? "?"}`);
   $("dlq-depths").textContent = depths.length ? `Dead-letter queues: ${depths.join(", ")}` : "";
+  state.status = data;
+  showHistory();
+}
+
+function showHistory() {
+  const flow = (state.status?.flows || []).find((f) => f.flow === selectedFlow());
+  const runs = flow ? flow.lastRuns : [];
+  $("history-table").tBodies[0].replaceChildren(...runs.map((run) => {
+    const row = document.createElement("tr");
+    for (const text of [run.finishedAt, run.trigger, run.counts.created, run.counts.notEligible ?? 0, run.counts.skipped,
+      run.counts.failed, run.stoppedReason || ""]) row.append(cell(text));
+    return row;
+  }));
+}
+
+async function loadErrors() {
+  const { ok, data } = await api("GET", `flows/${selectedFlow()}/export-errors`);
+  const records = ok ? data.records : [];
+  $("errors-all").checked = false;
+  $("errors-table").tBodies[0].replaceChildren(...records.map((record) => {
+    const row = document.createElement("tr");
+    row.dataset.id = record.id;
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: record.id });
+    row.append(cell(box), cell(record.name || record.id), cell(record.error));
+    return row;
+  }));
+  $("errors-message").textContent = ok ? (records.length ? `${records.length} record(s)` : "None") : data.message;
+}
+
+async function retryErrors() {
+  const ids = [...$("errors-table").querySelectorAll("tbody input:checked")].map((box) => box.value);
+  if (!ids.length) { problems("errors-problems", ["Choose the records to retry first"]); return; }
+  const { ok, data } = await api("POST", `flows/${selectedFlow()}/retry`, { ids });
+  if (ok) {
+    const c = data.counts;
+    $("errors-message").textContent = `Retried: ${c.created} created, ${c.notEligible} not eligible, ${c.skipped} skipped, ${c.failed} failed again`;
+    problems("errors-problems", data.results.filter((r) => r.outcome === "failed").map((r) => `${r.sourceName || r.sourceId}: ${r.errors.join("; ")}`));
+  } else {
+    problems("errors-problems", [data.message]);
+  }
+  await Promise.all([loadErrors(), loadStatus()]);
 }
 
 function rowOf(cells) {
@@ -181,6 +292,21 @@ function start() {
   $("delete-schedule").addEventListener("click", deleteSchedule);
   $("refresh-status").addEventListener("click", loadStatus);
   $("run-reconcile").addEventListener("click", runReconcile);
+  $("add-mapping").addEventListener("click", () => $("custom-table").tBodies[0].append(mappingRow()));
+  $("schedule-frequency").addEventListener("change", showScheduleFields);
+  $("schedule-days").append(...WEEK.map((day) => {
+    const label = document.createElement("label");
+    label.append(Object.assign(document.createElement("input"), { type: "checkbox", value: day, id: `schedule-day-${day}` }),
+      ` ${day.charAt(0)}${day.slice(1).toLowerCase()}`);
+    return label;
+  }));
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  $("timezones").replaceChildren(...zones.map((zone) => Object.assign(document.createElement("option"), { value: zone })));
+  $("refresh-errors").addEventListener("click", loadErrors);
+  $("retry-errors").addEventListener("click", retryErrors);
+  $("errors-all").addEventListener("change", () => {
+    for (const box of $("errors-table").querySelectorAll("tbody input")) box.checked = $("errors-all").checked;
+  });
   Promise.all([loadSettings(), loadSchedules(), loadStatus()]).then(() => { document.body.dataset.ready = "true"; });
 }
 
