@@ -215,7 +215,7 @@ def _not_exported(ctx: Context, source: SourceState, documents: Sequence[LedgerD
                 action=f"Correct what the error on {_label(source)} says, then export it again ({ctx.flow.value})",
             )
         ]
-    reasons = "; ".join(mapped.errors)
+    reasons = "; ".join((*mapped.not_eligible, *mapped.errors))
     action = f"It cannot be exported yet: {reasons}" if reasons else f"Export it: it is eligible ({ctx.flow.value})"
     discarded = next((d for d in documents if not d.live), None)
     return [
