@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/common/oim_connector local/oim_local functions
+	$(BIN)/mypy layers/common/oim_connector layers/common/oim_hooks local/oim_local functions
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q -m "not slow"
