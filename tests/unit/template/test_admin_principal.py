@@ -61,3 +61,13 @@ def test_the_admin_principal_is_required_and_must_differ_from_the_caller() -> No
     assert "Default" not in template["Parameters"]["AdminPrincipalArn"]
     assertion = template["Rules"]["AdminIsNotTheSalesforceCaller"]["Assertions"][0]["Assert"]
     assert assertion == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AdminPrincipalArn"}, {"Ref": "ApiCallerPrincipalArn"}]}]}
+
+
+def test_the_admin_routes_have_a_request_model_as_the_flow_routes_do() -> None:
+    body = translated_template()["Resources"]["Api"]["Properties"]["Body"]
+    admin = body["paths"]["/admin/{proxy+}"]["x-amazon-apigateway-any-method"]
+    assert admin["x-amazon-apigateway-request-validator"] in body["x-amazon-apigateway-request-validators"]
+    schema_ref = admin["requestBody"]["content"]["application/json"]["schema"]
+    assert schema_ref == {"$ref": "#/components/schemas/adminrequest"}
+    schema = body["components"]["schemas"]["adminrequest"]
+    assert schema["type"] == "object" and schema["maxProperties"] == 20
