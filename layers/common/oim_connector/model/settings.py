@@ -86,6 +86,10 @@ class SalesInvoiceSettings(FlowSettings):
     tax_source: Literal["header_total", "line_sum"] = "header_total"
     # [I] Quantity sent for non-item lines (Freight, Discount...): their own, or always 1.
     non_item_quantity: Literal["line", "one"] = "line"
+    # [I] Line types whose unit price may be negative (a discount or a deposit taken off the
+    # invoice); on every other line a negative price, and on every line a negative quantity, is
+    # refused: returns and refunds are OIM credit invoices (sales credit notes). See mapping/signs.py.
+    negative_price_line_types: list[str] = Field(default_factory=lambda: ["Discount", "Deposit"])
 
 
 class SalesCreditNoteSettings(FlowSettings):
