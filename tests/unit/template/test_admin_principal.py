@@ -71,3 +71,16 @@ def test_the_admin_routes_have_a_request_model_as_the_flow_routes_do() -> None:
     assert schema_ref == {"$ref": "#/components/schemas/adminrequest"}
     schema = body["components"]["schemas"]["adminrequest"]
     assert schema["type"] == "object" and schema["maxProperties"] == 20
+
+
+def test_every_function_has_reserved_concurrency_sized_to_salesforce() -> None:
+    template = source_template()
+    assert template["Globals"]["Function"]["ReservedConcurrentExecutions"] == {
+        "Ref": "SalesforceConcurrentRequestLimit"
+    }
+    assert template["Parameters"]["SalesforceConcurrentRequestLimit"]["Default"] == 25
+    for name, resource in translated_template()["Resources"].items():
+        if resource["Type"] == "AWS::Lambda::Function":
+            assert resource["Properties"]["ReservedConcurrentExecutions"] == {
+                "Ref": "SalesforceConcurrentRequestLimit"
+            }, name
