@@ -28,3 +28,17 @@ lock: $(VENV)/.uv
 	$(BIN)/uv pip compile $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 .PHONY: audit-deps lock
+
+# checkov, pinned, in its own virtual environment (its dependencies would clash with the project's).
+CHECKOV := checkov==3.3.30
+CHECKOV_VENV := $(VENV)/checkov
+TEST_CHECKS += checkov
+
+$(CHECKOV_VENV)/.installed: $(STAMP)
+	@test -x $(CHECKOV_VENV)/bin/checkov || { $(PYTHON312) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV)'; }
+	@touch $@
+
+checkov: $(CHECKOV_VENV)/.installed
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -f template.yaml
+
+.PHONY: checkov
