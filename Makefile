@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/common/oim_connector local/oim_local functions
+	$(BIN)/mypy layers/common/oim_connector layers/common/oim_hooks local/oim_local functions
 
 # The default suite (make test) leaves out tests marked slow (chaos, volume, long benchmarks);
 # `make test-all` runs them too (CI can run both). --durations shows where the time goes.

@@ -1,8 +1,13 @@
-# Security checks for `make test`: the dependency audit (pip-audit; degrades to a clear
-# message when the advisory service is unreachable). The template is linted by `validate`
-# (cfn-lint with the serverless rules) and its IAM auth and least privilege are proven by
-# tests/unit/template; secrets in logs and SOQL injection by tests/unit/security.
+# Security checks for `make test`:
+# - audit-deps: the hashed locks are complete and agree with the layer's requirements, and are
+#   checked against an advisory source (OSV through pip-audit), or reported "NOT AUDITED" in
+#   words when none answers (never a pass). `make lock` refreshes the locks.
+# - checkov: the template's findings, each remaining one justified next to its resource.
+# The template's IAM auth and least privilege are proven by tests/unit/template; secrets in
+# logs, SOQL injection, hooks and hostile bodies by tests/unit/security and tests/e2e.
 PIP_AUDIT := pip-audit==2.9.0
+UV := uv==0.13.9
+LOCK_FLAGS := --quiet --generate-hashes --python-version 3.12 --python-platform x86_64-manylinux2014
 
 TEST_CHECKS += audit-deps
 
@@ -13,4 +18,27 @@ $(VENV)/.pip-audit: $(STAMP)
 audit-deps: $(VENV)/.pip-audit
 	$(BIN)/python mk/security_audit.py
 
-.PHONY: audit-deps
+$(VENV)/.uv: $(STAMP)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet '$(UV)'
+	@touch $@
+
+# Pinned, hashed locks of the layer (what Lambda runs) and of the tools (the dev extras).
+lock: $(VENV)/.uv
+	$(BIN)/uv pip compile $(LOCK_FLAGS) -o layers/common/requirements.lock layers/common/requirements.txt
+	$(BIN)/uv pip compile $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
+
+.PHONY: audit-deps lock
+
+# checkov, pinned, in its own virtual environment (its dependencies would clash with the project's).
+CHECKOV := checkov==3.3.30
+CHECKOV_VENV := $(VENV)/checkov
+TEST_CHECKS += checkov
+
+$(CHECKOV_VENV)/.installed: $(STAMP)
+	@test -x $(CHECKOV_VENV)/bin/checkov || { $(PYTHON312) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV)'; }
+	@touch $@
+
+checkov: $(CHECKOV_VENV)/.installed
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -f template.yaml
+
+.PHONY: checkov

@@ -1,9 +1,9 @@
 // Drives the admin page as an administrator would: a refused setting, a saved one, the next run
 // showing its effect, the status view and a schedule. Prints a JSON summary for the pytest side.
-// usage: node admin_page.mjs <base url> <screenshot path>
+// usage: node admin_page.mjs <base url> <token printed by admin serve> <screenshot path>
 import { chromium } from "playwright-core";
 
-const [base, screenshot] = process.argv.slice(2);
+const [base, token, screenshot] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -12,7 +12,7 @@ const browser = await chromium.launch({
 const result = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.goto(`${base}/admin/page`);
+  await page.goto(`${base}/admin/page?token=${encodeURIComponent(token)}`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
   await page.selectOption("#flow-select", "sales-invoices");
 
@@ -28,7 +28,8 @@ try {
   await page.click("#save-settings");
   await page.waitForFunction(() => document.querySelector("#settings-message").textContent.startsWith("Saved"));
   result.saved = await page.textContent("#settings-message");
-  const run = await (await fetch(`${base}/local/run/sales-invoices`, { method: "POST" })).json();
+  const run = await (await fetch(`${base}/local/run/sales-invoices`, {
+    method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } })).json();
   const first = run.results.find((r) => r.sourceName === "INV-000001");
   result.documentsOfFirstInvoice = first ? first.documents.length : null;
 

@@ -25,7 +25,7 @@ SCREENSHOT = ROOT / "docs" / "admin-page.png"
 
 
 @pytest.fixture
-def admin_server() -> Iterator[str]:
+def admin_server() -> Iterator[tuple[str, str]]:
     if not CHROMIUM.exists() or shutil.which("node") is None:
         pytest.skip("no Chromium at /usr/bin/chromium or no node: run `make browser-test` to install them")
     if not (HERE / "node_modules" / "playwright-core").is_dir():
@@ -35,19 +35,21 @@ def admin_server() -> Iterator[str]:
     try:
         assert server.stdout is not None
         line = server.stdout.readline()
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/admin/page", line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/admin/page\?token=(\S+)", line)
         assert match, f"admin serve did not start: {line}"
-        yield match.group(1)
+        yield match.group(1), match.group(2)
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def test_a_setting_changed_in_the_page_takes_effect_in_the_next_run(admin_server: str, tmp_path: Path) -> None:
+def test_a_setting_changed_in_the_page_takes_effect_in_the_next_run(
+    admin_server: tuple[str, str], tmp_path: Path
+) -> None:
     # UPDATE_SCREENSHOTS=1 refreshes docs/admin-page.png; otherwise a run leaves the tree clean.
     screenshot = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "admin-page.png"
     answer = subprocess.run(
-        ["node", "admin_page.mjs", admin_server, str(screenshot)],
+        ["node", "admin_page.mjs", *admin_server, str(screenshot)],
         cwd=HERE, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert answer.returncode == 0, answer.stderr[-3000:]

@@ -10,10 +10,10 @@ from typing import Any
 import boto3
 import pytest
 from oim_connector.model.settings import ConnectorSettings, SalesInvoiceSettings
+from oim_hooks.e2e_fixtures import CLOSED_PERIOD_VARIABLE
 from oim_local.runner import events
 from oim_local.runner.aws import REGION
 
-from tests.e2e.admin_hooks import CLOSED_PERIOD_VARIABLE
 from tests.e2e.conftest import Sample
 from tests.e2e.helpers import body, result_for
 
@@ -35,14 +35,14 @@ def _sins_of(sample: Sample, invoice_id: str) -> list[dict[str, Any]]:
 def test_a_hook_drops_a_document_and_changes_another(sample: Sample, monkeypatch: pytest.MonkeyPatch) -> None:
     customer = sample.get("SCMC__Invoicing__c", sample.ids["InvOk2"])["SCMC__Customer__c"]
     monkeypatch.setenv("OIM_HOOK_SKIPPED_ACCOUNT", customer)
-    _use(sample, hook="examples.hooks.skip_customer:remove_customer_invoices")
+    _use(sample, hook="oim_hooks.skip_customer:remove_customer_invoices")
     ids = [sample.ids["InvOk2"], sample.ids["InvUK"]]
 
     report = body(sample.env.invoke(FN, events.list_action(FLOW, ids)))
 
     dropped = result_for(report, sample.ids["InvOk2"])
     assert dropped["outcome"] == "skipped"
-    assert dropped["reason"] == "dropped by hook examples.hooks.skip_customer:remove_customer_invoices"
+    assert dropped["reason"] == "dropped by hook oim_hooks.skip_customer:remove_customer_invoices"
     assert _sins_of(sample, sample.ids["InvOk2"]) == []
     assert sample.get("SCMC__Invoicing__c", sample.ids["InvOk2"])["SCMC__Export_Status__c"] != "Export Error"
     (document,) = result_for(report, sample.ids["InvUK"])["documents"]
@@ -52,13 +52,13 @@ def test_a_hook_drops_a_document_and_changes_another(sample: Sample, monkeypatch
 
 
 def test_a_hook_that_raises_fails_the_run_and_writes_nothing(sample: Sample) -> None:
-    _use(sample, hook="tests.e2e.admin_hooks:explode")
+    _use(sample, hook="oim_hooks.e2e_fixtures:explode")
 
     answer = sample.env.invoke(FN, events.record_action(FLOW, sample.ids["InvOk1"]))
 
     assert answer["statusCode"] == 500
     message = body(answer)["message"]
-    assert "The hook tests.e2e.admin_hooks:explode failed" in message
+    assert "The hook oim_hooks.e2e_fixtures:explode failed" in message
     assert "the customer table is unavailable" in message and "nothing of this batch was written" in message
     assert _sins_of(sample, sample.ids["InvOk1"]) == []
 
@@ -78,7 +78,7 @@ def test_a_failed_posting_keeps_the_document_in_progress_and_says_why_on_the_rec
     sample: Sample, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CLOSED_PERIOD_VARIABLE, sample.ids["PeriodUS09"])
-    _use(sample, auto_post=True, hook="tests.e2e.admin_hooks:into_closed_period")
+    _use(sample, auto_post=True, hook="oim_hooks.e2e_fixtures:into_closed_period")
 
     report = body(sample.env.invoke(FN, events.record_action(FLOW, sample.ids["InvOk1"])))
 

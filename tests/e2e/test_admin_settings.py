@@ -61,7 +61,7 @@ def test_refused_settings_name_each_problem(sample: Sample) -> None:
     settings["sales_credit_notes"]["custom_criteria_field"] = "SCMC__Status__c"  # exists, but not a checkbox
     settings["general"]["default_company"] = "No Such Company"
     settings["vendor_accounts"]["default_ap_control_gla"] = "NOPE-999"
-    settings["journals"]["hook"] = "no_such_package.hooks:run"
+    settings["journals"]["hook"] = "oim_hooks.no_such_module:run"
     settings["journals"]["gl_mapping_company_field"] = "SCMFFA__General_Ledger_Account__c"  # a lookup, not to a company
 
     status, refused = save(sample, settings)
@@ -72,7 +72,7 @@ def test_refused_settings_name_each_problem(sample: Sample) -> None:
     assert "SCMC__Status__c is a picklist field; it must be a checkbox" in problems
     assert "the default company 'No Such Company' does not exist" in problems
     assert "default AP control GLA 'NOPE-999' does not exist" in problems
-    assert "no_such_package.hooks' cannot be imported" in problems
+    assert "hook module 'oim_hooks.no_such_module' cannot be found" in problems
     assert "company field SCMFFA__General_Ledger_Account__c is not a lookup to the company" in problems
     assert admin(sample, "GET", "/admin/settings")[1]["version"] == current["version"]  # nothing saved
 

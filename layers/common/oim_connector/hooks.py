@@ -1,7 +1,10 @@
 """Hooks: the connector's stand-in for the source product's plugins (SCMFFA.SCMFFAPlugin).
 
-A flow's settings may name a hook as ``"package.module:function"``; the module must be
-importable where the functions run (put it in the layer, or in a layer of your own).
+A flow's settings may name a hook as ``"oim_hooks.module:function"``: only modules of the
+allow-listed package ``oim_hooks`` (shipped in the layer; see its docstring for hooks of your own)
+can be named, so whoever may change settings cannot name ``os:system`` or any other module.
+Checking a hook name (``check_hook``, used when settings are validated) imports nothing: it finds
+the module's file under ``oim_hooks`` and reads it for a top-level function of that name.
 The engine calls it once per batch, after mapping and before writing::
 
     def hook(items: list[Mapped], context: HookContext) -> list[Mapped]: ...
@@ -11,18 +14,21 @@ documents (``item.documents``: header ``fields`` and ``lines``). Return the item
 leave one out to drop it (it is reported as skipped "dropped by hook <name>" and its
 record is left untouched), or return a changed copy (``dataclasses.replace``) to change
 what is written. A hook that raises, or returns an item it was not given, stops the run
-with a clear message before anything of that batch is written. See examples/hooks/.
+with a clear message before anything of that batch is written. See oim_hooks.skip_customer.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from oim_connector.errors import ConfigurationError
 from oim_connector.model.documents import Mapped
+from oim_connector.model.settings import HOOK_PACKAGE, hook_name_problem
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,42 @@ class HookError(ConfigurationError):
     """The hook could not be loaded, raised, or answered something other than items it was given."""
 
 
-def load_hook(name: str) -> Hook:
-    """The function a ``"package.module:function"`` setting names; refused with what to fix."""
+def check_hook(name: str) -> None:
+    """Refuse a hook that is not a top-level function of a module under oim_hooks; imports no hook module.
+
+    ``find_spec`` imports only the parent packages (``oim_hooks`` and its sub-packages, our own
+    code); the module itself is read as source and parsed, never run."""
+    problem = hook_name_problem(name)
+    if problem:
+        raise HookError(problem)
     module_name, _, function_name = name.partition(":")
-    if not module_name or not function_name:
-        raise HookError(f"The hook '{name[:200]}' must be written as package.module:function")
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError) as error:
+        raise HookError(
+            f"The hook module '{module_name}' cannot be found ({error.__class__.__name__}: {error}): "
+            f"deploy it in the {HOOK_PACKAGE} package or correct the hook setting"
+        ) from None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        raise HookError(
+            f"The hook module '{module_name}' cannot be found: deploy it in the {HOOK_PACKAGE} package "
+            "or correct the hook setting"
+        )
+    try:
+        with open(spec.origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), filename=spec.origin)
+    except (OSError, SyntaxError, ValueError) as error:
+        reason = f"{error.__class__.__name__}: {error}"
+        raise HookError(f"The hook module '{module_name}' cannot be read ({reason})") from None
+    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    if function_name not in functions:
+        raise HookError(f"The hook module '{module_name}' has no function '{function_name}'")
+
+
+def load_hook(name: str) -> Hook:
+    """The function a ``"oim_hooks.module:function"`` setting names, checked before it is imported."""
+    check_hook(name)
+    module_name, _, function_name = name.partition(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:

@@ -3,6 +3,11 @@ served by the real admin handler against a local org and moto (the browser test 
 
 ``POST /local/run/<flow>`` runs the flow as its schedule would (the local stand-in for
 EventBridge Scheduler), so a changed setting can be seen to take effect in the next run.
+
+Every request needs the random token printed at start: the printed page URL carries it
+(``?token=``), which sets an HttpOnly, SameSite=Strict cookie for the page's own calls; other
+clients send ``Authorization: Bearer <token>``. Host, Origin and JSON-only writes are checked
+too (oim_local.local_guard), so no other web page can drive it.
 """
 
 from __future__ import annotations
@@ -12,20 +17,24 @@ import json
 import os
 import tempfile
 import urllib.parse
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import boto3
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 
 from oim_local.console import emit
+from oim_local.local_guard import new_token, request_problem, same_token
 from oim_local.runner import events
 from oim_local.runner.aws import REGION
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.sample import load_sample
 
 SCHEDULE_GROUP = "oim-connector"
+TOKEN_COOKIE = "oim_admin_token"  # noqa: S105 - the cookie's name, not a secret
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,8 +54,10 @@ def _serve(args: argparse.Namespace) -> int:
             load_sample(db)
         with LocalEnvironment(db, quiet=True) as env:
             _local_scheduler()
-            server = HTTPServer(("127.0.0.1", args.port), _handler_for(env))
-            emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page")
+            token = new_token()
+            server = HTTPServer(("127.0.0.1", args.port), _handler_for(env, token))
+            emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page?token={token}")
+            emit(f"admin token: {token} (send it as Authorization: Bearer <token>)")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:
@@ -66,7 +77,7 @@ def _local_scheduler() -> None:
     os.environ["FLOW_FUNCTION_ARNS"] = json.dumps(arns)
 
 
-def _handler_for(env: LocalEnvironment) -> type[BaseHTTPRequestHandler]:
+def _handler_for(env: LocalEnvironment, token: str) -> type[BaseHTTPRequestHandler]:
     class AdminRequests(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self._answer("GET")
@@ -82,8 +93,24 @@ def _handler_for(env: LocalEnvironment) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8") if length else None
+            raw = self.rfile.read(length) if length else b""
             path, _, query = self.path.partition("?")
+            problem = request_problem(method, dict(self.headers.items()), port=int(self.connection.getsockname()[1]),
+                                      scheme="http")  # fmt: skip
+            if problem:
+                self._send(
+                    403, {"Content-Type": "application/json"}, json.dumps({"error": "FORBIDDEN", "message": problem})
+                )
+                return
+            from_query: str | None = next(iter(parse_qs(query).get("token", [])), None)
+            if not self._token_given(from_query):
+                message = "This server needs the token printed when it started: open the printed admin page URL"
+                self._send(
+                    401, {"Content-Type": "application/json"}, json.dumps({"error": "UNAUTHORIZED", "message": message})
+                )
+                return
+            cookie = {"Set-Cookie": f"{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"} if from_query else {}
+            body = raw.decode("utf-8", "surrogateescape") if raw else None
             if method == "POST" and path.startswith("/local/run/"):
                 status, headers, text = _run(env, path.removeprefix("/local/run/"))
             else:
@@ -92,7 +119,19 @@ def _handler_for(env: LocalEnvironment) -> type[BaseHTTPRequestHandler]:
                 event["queryStringParameters"] = dict(urllib.parse.parse_qsl(query)) or None
                 answer = env.invoke("admin", event)
                 status, headers, text = answer["statusCode"], answer.get("headers") or {}, answer.get("body") or ""
-            data = text.encode("utf-8")
+            self._send(status, {**headers, **cookie}, text)
+
+        def _token_given(self, from_query: str | None) -> bool:
+            bearer = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or None
+            jar = SimpleCookie(self.headers.get("Cookie") or "")
+            from_cookie = jar[TOKEN_COOKIE].value if TOKEN_COOKIE in jar else None
+            return any(same_token(given, token) for given in (from_query, bearer, from_cookie))
+
+        def _refuse(self, status: int, code: str, message: str) -> None:
+            self._send(status, {"Content-Type": "application/json"}, json.dumps({"error": code, "message": message}))
+
+        def _send(self, status: int, headers: dict[str, Any], text: str) -> None:
+            data = text.encode("utf-8", "backslashreplace")
             self.send_response(status)
             for name, value in headers.items():
                 if name.lower() != "content-length":

@@ -96,7 +96,8 @@ def _translated(text: str) -> str:
         for key in ("CodeUri", "ContentUri"):
             if isinstance(resource.get("Properties", {}).get(key), str):
                 resource["Properties"][key] = "s3://bucket/key"  # what `sam package` would put there
-    params = {"ApiCallerPrincipalArn": "arn:aws:iam::123456789012:user/salesforce-oim-connector"}
+    params = {"ApiCallerPrincipalArn": "arn:aws:iam::123456789012:user/salesforce-oim-connector",
+              "AdminPrincipalArn": "arn:aws:iam::123456789012:role/oim-connector-admins"}  # fmt: skip
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
     session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
     translator = Translator(None, Parser(), boto_session=session)

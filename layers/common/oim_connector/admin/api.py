@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +14,12 @@ from oim_connector.admin.service import AdminService, InvalidSettingsError, pars
 from oim_connector.admin.settings_repo import VersionConflictError
 from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorError, NotFoundError, OrgError
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId, parse_flow
+from oim_connector.model.json_body import load_json_object
 from oim_connector.observability import logger
 from oim_connector.reconcile.service import ReconcileRequest
 
+# Settings with every flow's custom mappings stay far below this; API Gateway's own cap is 10 MB.
+MAX_ADMIN_BODY_BYTES = 1024 * 1024
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -38,14 +40,7 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
     app = APIGatewayRestResolver()
 
     def body() -> dict[str, Any]:
-        raw = app.current_event.body
-        try:
-            data = json.loads(raw) if raw else {}
-        except ValueError:
-            raise BadRequestError("The body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise BadRequestError("The body must be a JSON object")
-        return data
+        return load_json_object(app.current_event.body, MAX_ADMIN_BODY_BYTES, empty={})
 
     def expected_version(data: dict[str, Any]) -> int | None:
         value = data.get("expectedVersion")

@@ -10,7 +10,7 @@ from oim_connector.admin.fields import Describes, FieldProblem
 from oim_connector.admin.mappings import OBJECTS, validate_rules
 from oim_connector.errors import OrgError, TransientOrgError
 from oim_connector.flows.reference_loader import GL_MAPPING_OBJECT
-from oim_connector.hooks import HookError, load_hook
+from oim_connector.hooks import HookError, check_hook
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.port import OrgPort
@@ -32,7 +32,7 @@ def validate_settings(settings: ConnectorSettings, org: OrgPort) -> list[str]:
             problems += validate_rules(flow, flow_settings.custom_mappings, describes)
             if flow_settings.hook:
                 try:
-                    load_hook(flow_settings.hook)
+                    check_hook(flow_settings.hook)
                 except HookError as error:
                     problems.append(f"{flow.value}: {error.message}")
         vendor = settings.vendor_accounts

@@ -26,6 +26,7 @@ from oim_connector.mapping.rules import (
     open_period,
     parse_date,
 )
+from oim_connector.mapping.signs import check_invoice_total, check_line_signs
 from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_switches_off, tax_total
 from oim_connector.mapping.totals import total_difference
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
@@ -196,6 +197,7 @@ def _map(
         typed_lines, lambda typed: _map_line(typed[0], typed[1], rules=rules, ref=ref, settings=settings, dp=dp)
     )
 
+    check_invoice_total(record_label=f"Invoice {name}", net_total=sum((line.amount for line in lines), Decimal(0)))
     total_tax = tax_total(invoice.get("SCMC__Total_Tax__c"), tax_from_lines, settings.tax_source, dp)
     if total_tax != 0:
         lines.append(tax_line(sobject=LINE_OBJECT, parent_field=PARENT_FIELD, header_external_id=external_id(source_id),
@@ -293,6 +295,14 @@ def _map_line(
     settings: SalesInvoiceSettings,
     dp: int,
 ) -> TargetLine:
+    check_line_signs(
+        record_label="Invoice line",
+        line_label=str(line.get("Name") or line.get("SCMC__Description__c") or line["Id"]),
+        line_type=line_type,
+        quantity=to_decimal(line.get("SCMC__Quantity__c"), Decimal(1)) or Decimal(0),
+        unit_price=_unit_price(line, line_type),
+        negative_price_types=settings.negative_price_line_types,
+    )
     product = _product(line, line_type, ref, settings)
     is_item = line_type in settings.item_line_types
     quantity = to_decimal(line.get("SCMC__Quantity__c"), Decimal(1)) or Decimal(1)

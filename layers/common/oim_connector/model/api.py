@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from oim_connector.errors import BadRequestError
 from oim_connector.ids import RecordId
+from oim_connector.model.json_body import load_json_object
 from oim_connector.model.requests import MAX_IDS_PER_RUN
 
 MAX_BODY_BYTES = 256 * 1024
@@ -42,16 +40,7 @@ class ListActionBody(BaseModel):
 
 
 def parse_body[M: BaseModel](raw: str | None, model: type[M]) -> M:
-    if raw is None or not raw.strip():
-        raise BadRequestError('The request has no body: send a JSON object such as {"recordId": "..."}')
-    if len(raw.encode("utf-8", "replace")) > MAX_BODY_BYTES:
-        raise BadRequestError(f"The request body is larger than {MAX_BODY_BYTES // 1024} KB: select fewer records")
-    try:
-        data: Any = json.loads(raw)
-    except ValueError:
-        raise BadRequestError("The request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequestError("The request body must be a JSON object")
+    data = load_json_object(raw, MAX_BODY_BYTES)
     try:
         return model.model_validate(data)
     except ValidationError as error:

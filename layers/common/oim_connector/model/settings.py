@@ -35,8 +35,31 @@ def _check_field_name(value: str) -> str:
 
 
 FieldApiName = Annotated[str, AfterValidator(_check_field_name)]
-# A hook: "package.module:function", importable where the functions run (see oim_connector.hooks).
-HookName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")]
+# Hooks come only from this package, shipped in the layer (see oim_connector.hooks).
+HOOK_PACKAGE = "oim_hooks"
+_HOOK_NAME = re.compile(r"^oim_hooks(\.[A-Za-z_][A-Za-z0-9_]*)+:[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def hook_name_problem(name: str) -> str | None:
+    """Why the name is not an allow-listed hook name (a pure string check), or None."""
+    if _HOOK_NAME.match(name):
+        return None
+    return (
+        f"The hook '{name[:200]}' is not allowed: hooks come only from the {HOOK_PACKAGE} package shipped "
+        f"in the layer, written as {HOOK_PACKAGE}.module:function "
+        f"(e.g. {HOOK_PACKAGE}.skip_customer:remove_customer_invoices)"
+    )
+
+
+def _check_hook_name(value: str) -> str:
+    problem = hook_name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A hook: "oim_hooks.module:function", a module of the allow-listed package.
+HookName = Annotated[str, AfterValidator(_check_hook_name)]
 
 
 class _Strict(BaseModel):
@@ -103,6 +126,10 @@ class SalesInvoiceSettings(FlowSettings):
     # rounding line; without, the invoice is refused.
     rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
     avalara: AvalaraFlowSettings = Field(default_factory=AvalaraFlowSettings)
+    # [I] Line types whose unit price may be negative (a discount or a deposit taken off the
+    # invoice); on every other line a negative price, and on every line a negative quantity, is
+    # refused: returns and refunds are OIM credit invoices (sales credit notes). See mapping/signs.py.
+    negative_price_line_types: list[str] = Field(default_factory=lambda: ["Discount", "Deposit"])
 
 
 class SalesCreditNoteSettings(FlowSettings):

@@ -7,6 +7,7 @@ ids and in-graph write-backs guarantee them; this saves the repeated work.)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -61,7 +62,7 @@ class KeyedOnce:
     def __init__(self, name: str, context: Any, *, expires_after_seconds: int) -> None:
         table = environment().IDEMPOTENCY_TABLE
         self._context = context if hasattr(context, "get_remaining_time_in_millis") else None
-        self._store: Any = _keyed_store(table, name, expires_after_seconds) if table else None
+        self._store: Any = _keyed_store(table, record_prefix(name), expires_after_seconds) if table else None
 
     def claim(self, key: dict[str, Any]) -> dict[str, Any] | None:
         if self._store is None:
@@ -97,6 +98,12 @@ class KeyedOnce:
     def release(self, key: dict[str, Any], error: Exception) -> None:
         if self._store is not None:
             self._store.delete_record(data=key, exception=error)
+
+
+def record_prefix(name: str) -> str:
+    """Records are kept apart per function: each key starts with the Lambda function's name, as
+    powertools does for :func:`once`, so one function can never answer another's request."""
+    return f"{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'local')}.{name}"
 
 
 @cache

@@ -5,11 +5,13 @@ hold up the accept loop."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from oim_local.local_guard import request_problem
 from oim_local.org.server.app import OrgApp
 from oim_local.org.server.wire import ApiRequest
 
@@ -73,6 +75,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if app is None:
             self.send_error(503)
             return
+        problem = request_problem(self.command, dict(self.headers.items()), port=self.server.port, scheme="https",
+                                  json_writes=False)  # fmt: skip
+        if problem:
+            self._refuse(problem)
+            return
         request = ApiRequest.build(self.command, self.path, dict(self.headers.items()), body)
         response = app.handle(request)
         if response.drop_connection:
@@ -88,6 +95,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         for name, value in response.headers.items():
             self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _refuse(self, message: str) -> None:
+        payload = json.dumps([{"errorCode": "FORBIDDEN", "message": message}]).encode("utf-8")
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
 

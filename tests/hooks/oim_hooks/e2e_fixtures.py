@@ -1,4 +1,4 @@
-"""Hooks the admin e2e tests name in the settings (importable as tests.e2e.admin_hooks)."""
+"""Hooks the admin e2e tests name in the settings (oim_hooks.e2e_fixtures: tests/hooks is on the path)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A sample hook, in place of the source product's SamplePluginRemoveInvoice: it stops the
 export of documents for one customer account and tags every other sales invoice.
 
-Set it in the settings of a flow as ``"examples.hooks.skip_customer:remove_customer_invoices"``
-(in Lambda, ship the module in a layer and name it by its import path there).
+Set it in the settings of a flow as ``"oim_hooks.skip_customer:remove_customer_invoices"``
+(it ships in the layer; hooks of your own go in the same package, see oim_hooks).
 """
 
 from __future__ import annotations
