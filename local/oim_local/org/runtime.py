@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from oim_local.org.schema import Schema
 from oim_local.org.server.app import OrgApp, OrgSettings
 from oim_local.org.server.auth import new_token
 from oim_local.org.server.counters import Counters
@@ -19,7 +20,6 @@ from oim_local.org.server.jwt_bearer import load_rsa_public_key
 from oim_local.org.server.limits import DEFAULT_DAILY_LIMIT, DEFAULT_TOKEN_TTL_SECONDS
 from oim_local.org.server.oauth import OAuthConfig
 from oim_local.org.server.tls import ensure_certificate, server_context
-from oim_local.org.schema import Schema
 from oim_local.org.store import OrgStore
 
 __all__ = ["Counters", "FaultPlan", "RunningOrg", "start_local_org"]

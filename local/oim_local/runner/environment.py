@@ -16,8 +16,8 @@ import boto3
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings
 
-from oim_local.org.schema import Schema
 from oim_local.org.runtime import FaultPlan, RunningOrg, start_local_org
+from oim_local.org.schema import Schema
 from oim_local.runner.aws import REGION, LocalAwsResources, create_resources
 from oim_local.runner.context import LocalLambdaContext
 from oim_local.runner.handlers import load_handler

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from oim_connector.model.field_names import field_name_problems
 from oim_connector.model.flows import FlowId
 
 # The values of Accounting's restricted c2g__codaJournal__c.c2g__Type__c picklist (both published MDAPI dumps of
@@ -211,7 +213,16 @@ class GeneralSettings(_Strict):
     # OIM names the connector uses that this org spells differently: connector name -> the org's name.
     # For the names no published data dictionary shows (``unverified`` in the data model); applied to
     # every query and write of a run, so an org's own names need no code change.
-    field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
+    field_names: dict[str, str] = Field(default_factory=dict, max_length=200)
+
+    @field_validator("field_names")
+    @classmethod
+    def _known_names(cls, names: dict[str, str]) -> dict[str, str]:
+        problems = field_name_problems(names)
+        if problems:
+            # Each problem already says what to change: no "Value error," in front.
+            raise PydanticCustomError("field_names", "{problems}", {"problems": "; ".join(problems)})
+        return names
 
 
 class ConnectorSettings(_Strict):
