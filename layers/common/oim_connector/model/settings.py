@@ -85,7 +85,27 @@ class SalesInvoiceSettings(FlowSettings):
     rounding_gla: str | None = Field(default=None, max_length=24, description="reporting code of the rounding GLA")
 
 
+# A credit note line's tax switches carry no "1" (Certinia Accounting DD 2025.3,
+# c2g__codaCreditNoteLineItem__c; see api-names-evidence.md): mappings saved before the names were
+# corrected named the sales invoice line's, which this org does not have. They move to the published
+# names when the settings are read, so a saved mapping keeps working without the admin's edit.
+_CREDIT_NOTE_LINE_TAX_SWITCHES = {
+    "c2g__derivetaxrate1fromcode__c": "c2g__DeriveTaxRateFromCode__c",
+    "c2g__calculatetaxvalue1fromrate__c": "c2g__CalculateTaxValueFromRate__c",
+}
+
+
 class SalesCreditNoteSettings(FlowSettings):
+    @field_validator("custom_mappings")
+    @classmethod
+    def _published_tax_switches(cls, rules: list[FieldRule]) -> list[FieldRule]:
+        return [
+            rule.model_copy(update={"target": _CREDIT_NOTE_LINE_TAX_SWITCHES[rule.target.lower()]})
+            if rule.level in LINE_LEVELS and rule.target.lower() in _CREDIT_NOTE_LINE_TAX_SWITCHES
+            else rule
+            for rule in rules
+        ]
+
     # [I] Where the OIM tax total is read: the credit invoice's Total Tax, else the sum of line taxes.
     tax_source: Literal["header_total", "line_sum"] = "header_total"
     # [I] A credit line carries its credited amount. When amount / quantity has more decimals than
