@@ -15,14 +15,15 @@ from oim_connector.observability import logger, metrics, tracer
 from oim_connector.triggers.dispatch import is_sqs
 from oim_connector.vendor_sync.consumer import enqueue_changes, failure_notes, is_change_event, process_batch
 from oim_connector.vendor_sync.sync import VendorSync
-from oim_connector.wiring import salesforce_org, service
+from oim_connector.wiring import service
 
 FLOW = FlowId.VENDOR_ACCOUNTS
 
 
 def _sync() -> VendorSync:
-    settings = service().services.settings.load()
-    return VendorSync(salesforce_org(), settings.vendor_accounts)
+    connector = service()
+    settings = connector.services.settings.load()
+    return VendorSync(connector.org(settings), settings.vendor_accounts)
 
 
 @logger.inject_lambda_context(log_event=False)

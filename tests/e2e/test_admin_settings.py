@@ -151,3 +151,23 @@ def test_use_custom_mappings_off_keeps_the_defaults(sample: Sample) -> None:
 
     (document,) = result_for(report, sample.ids["InvOk1"])["documents"]
     assert sample.get("c2g__codaInvoice__c", document["id"])["c2g__InvoiceDescription__c"] is None
+
+
+def test_field_name_overrides_are_refused_unless_the_connector_uses_the_name_and_the_value_is_an_api_name(
+    sample: Sample,
+) -> None:
+    _, current = admin(sample, "GET", "/admin/settings")
+    current["settings"]["general"]["field_names"] = {
+        "SCMC__Export_Status": "SCMC__Accounting_Export_Status__c",  # no suffix: not the connector's name
+        "SCMC__Export_Error__c": "Export Error",  # not an API name
+    }
+
+    status, answer = admin(sample, "POST", "/admin/settings/validate", {"settings": current["settings"]})
+
+    assert status == 200 and answer["valid"] is False
+    (problem,) = answer["problems"]
+    assert problem.startswith("general.field_names: 'SCMC__Export_Status': not a name the connector uses")
+    assert "did you mean 'SCMC__Export_Status__c'?" in problem
+    assert "'SCMC__Export_Error__c': 'Export Error' is not a valid API name" in problem
+    current["settings"]["general"]["field_names"] = {"scmc__export_status__c": "SCMC__Accounting_Export_Status__c"}
+    assert admin(sample, "POST", "/admin/settings/validate", {"settings": current["settings"]})[1]["valid"] is True

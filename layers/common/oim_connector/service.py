@@ -19,6 +19,7 @@ from oim_connector.jobs import Job, JobMessage, JobQueue, JobStatus, JobStore
 from oim_connector.model.flows import FlowId
 from oim_connector.model.report import EarlierParts, RunReport, carry, whole_run
 from oim_connector.model.requests import RunRequest, TriggerKind
+from oim_connector.model.settings import ConnectorSettings
 from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
 from oim_connector.org.renamed import renamed
@@ -55,6 +56,10 @@ class ConnectorService:
         self.services = services
 
     # -- runs --------------------------------------------------------------------------------
+    def org(self, settings: ConnectorSettings) -> OrgPort:
+        """The org as every run speaks to it: under the admin's field name overrides (general.field_names)."""
+        return renamed(self.services.org(), settings.general.field_names)
+
     def run(
         self,
         request: RunRequest,
@@ -64,7 +69,7 @@ class ConnectorService:
         settings = self.services.settings.load()
         flow = document_flow(request.flow)
         ctx = RunContext(
-            org=renamed(self.services.org(), settings.general.field_names),
+            org=self.org(settings),
             settings=settings,
             today=self.services.clock().date(),
             batch_size=self.services.batch_size,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from oim_local.org.schema import Schema
 from oim_local.org.server.app import OrgApp, OrgSettings
 from oim_local.org.server.auth import new_token
 from oim_local.org.server.counters import Counters
@@ -80,12 +81,16 @@ def start_local_org(
     jwt_public_key_pem: bytes | None = None,
     jwt_username: str | None = None,
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS,
+    schema: Schema | None = None,
 ) -> RunningOrg:
-    """Open (or create) the org in ``db_path`` and serve it on ``port`` (0: any free port)."""
+    """Open (or create) the org in ``db_path`` and serve it on ``port`` (0: any free port).
+
+    ``schema``: another data model than the shipped one (an org that spells some names its own way).
+    """
     db_path = Path(db_path)
     tls = ensure_certificate(db_path)
     public_key = load_rsa_public_key(jwt_public_key_pem) if jwt_public_key_pem else None
-    store = OrgStore(db_path)
+    store = OrgStore(db_path, schema)
     try:
         server = OrgHttpServer(port, server_context(tls))
     except BaseException:

@@ -19,6 +19,7 @@ from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings
 
 from oim_local.org.runtime import FaultPlan, RunningOrg, start_local_org
+from oim_local.org.schema import Schema
 from oim_local.runner.aws import REGION, LocalAwsResources, create_resources
 from oim_local.runner.context import LocalLambdaContext
 from oim_local.runner.handlers import load_handler
@@ -68,6 +69,8 @@ class LocalEnvironment:
     # Keep the functions' clients, session and cached settings between invocations, as a warm Lambda
     # does (the benchmark); by default each invocation starts afresh, so settings saved by a test apply.
     warm: bool = False
+    # The org's data model, when not the shipped one (an org that spells some OIM names its own way).
+    schema: Schema | None = None
     org: RunningOrg | None = field(default=None, init=False)
     resources: LocalAwsResources | None = field(default=None, init=False)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, init=False)
@@ -82,7 +85,7 @@ class LocalEnvironment:
             self._set_env("POWERTOOLS_METRICS_DISABLED", "true")
             self._set_env("POWERTOOLS_LOG_LEVEL", "ERROR")
         self.org = self._stack.enter_context(
-            start_local_org(self.db_path, faults=self.faults, daily_limit=self.daily_limit)
+            start_local_org(self.db_path, faults=self.faults, daily_limit=self.daily_limit, schema=self.schema)
         )
         self._stack.enter_context(mock_aws())
         self.resources = create_resources(salesforce_secret_for(self.org), [f.value for f in FlowId])

@@ -85,6 +85,7 @@ def test_updates_and_graph_writes_go_out_in_the_orgs_names() -> None:
 def test_no_override_leaves_the_org_as_it_is_and_bad_names_are_refused() -> None:
     raw = RecordingOrg([])
     assert renamed(raw, {}) is raw
-    assert ConnectorSettings.model_validate({"general": {"field_names": NAMES}}).general.field_names == NAMES
-    with pytest.raises(ValidationError, match="is not a field API name"):
-        ConnectorSettings.model_validate({"general": {"field_names": {"SCMC__Total_Amount__c": "Total; DROP"}}})
+    names = {"SCMC__Export_Status__c": "SCMC__Org_Export_Status__c", "SCMC__Item__c": "SCMC__Item_Master__c"}
+    assert ConnectorSettings.model_validate({"general": {"field_names": names}}).general.field_names == names
+    with pytest.raises(ValidationError, match="is not a valid API name"):
+        ConnectorSettings.model_validate({"general": {"field_names": {"SCMC__Export_Status__c": "Total; DROP"}}})

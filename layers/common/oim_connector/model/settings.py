@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from oim_connector.model.field_names import field_name_problems
 from oim_connector.model.flows import FlowId
 
 # The values of Accounting's restricted c2g__codaJournal__c.c2g__Type__c picklist (both published MDAPI dumps of
@@ -132,7 +134,27 @@ class SalesInvoiceSettings(FlowSettings):
     negative_price_line_types: list[str] = Field(default_factory=lambda: ["Discount", "Deposit"])
 
 
+# A credit note line's tax switches carry no "1" (Certinia Accounting DD 2025.3,
+# c2g__codaCreditNoteLineItem__c; see api-names-evidence.md): mappings saved before the names were
+# corrected named the sales invoice line's, which this org does not have. They move to the published
+# names when the settings are read, so a saved mapping keeps working without the admin's edit.
+_CREDIT_NOTE_LINE_TAX_SWITCHES = {
+    "c2g__derivetaxrate1fromcode__c": "c2g__DeriveTaxRateFromCode__c",
+    "c2g__calculatetaxvalue1fromrate__c": "c2g__CalculateTaxValueFromRate__c",
+}
+
+
 class SalesCreditNoteSettings(FlowSettings):
+    @field_validator("custom_mappings")
+    @classmethod
+    def _published_tax_switches(cls, rules: list[FieldRule]) -> list[FieldRule]:
+        return [
+            rule.model_copy(update={"target": _CREDIT_NOTE_LINE_TAX_SWITCHES[rule.target.lower()]})
+            if rule.level in LINE_LEVELS and rule.target.lower() in _CREDIT_NOTE_LINE_TAX_SWITCHES
+            else rule
+            for rule in rules
+        ]
+
     # [I] Where the OIM tax total is read: the credit invoice's Total Tax, else the sum of line taxes.
     tax_source: Literal["header_total", "line_sum"] = "header_total"
     # [I] A credit line carries its credited amount. When amount / quantity has more decimals than
@@ -269,7 +291,16 @@ class GeneralSettings(_Strict):
     # OIM names the connector uses that this org spells differently: connector name -> the org's name.
     # For the names no published data dictionary shows (``unverified`` in the data model); applied to
     # every query and write of a run, so an org's own names need no code change.
-    field_names: dict[FieldApiName, FieldApiName] = Field(default_factory=dict, max_length=200)
+    field_names: dict[str, str] = Field(default_factory=dict, max_length=200)
+
+    @field_validator("field_names")
+    @classmethod
+    def _known_names(cls, names: dict[str, str]) -> dict[str, str]:
+        problems = field_name_problems(names)
+        if problems:
+            # Each problem already says what to change: no "Value error," in front.
+            raise PydanticCustomError("field_names", "{problems}", {"problems": "; ".join(problems)})
+        return names
 
     # Nodes in one composite graph (one Apex transaction, Accounting's triggers run for every node).
     # A document bigger than this is written under the large-document protocol; a graph failing on a

@@ -20,6 +20,7 @@ from oim_connector.errors import (
     OrgError,
     TransientOrgError,
 )
+from oim_connector.model.field_names import missing_name_hint
 from oim_connector.org.credentials import SalesforceCredentials, TokenProvider
 from oim_connector.org.graph import Graph, GraphResult, parse_graph_response
 from oim_connector.org.port import ApiUsage, PostResult, SaveResult
@@ -69,7 +70,10 @@ def classify(error: SalesforceError) -> OrgError:
         )
     if code == "REQUEST_LIMIT_EXCEEDED" or status in TRANSIENT_STATUSES or code in TRANSIENT_ERROR_CODES:
         return TransientOrgError(f"Salesforce answered {status} {code}: {message}", error_code=code, status=status)
-    return OrgError(f"Salesforce answered {status} {code}: {message}", error_code=code, status=status)
+    answer = f"Salesforce answered {status} {code}: {message}"
+    # An unverified OIM name this org spells differently: say which setting fixes it, first.
+    hint = missing_name_hint(message) if code == "INVALID_FIELD" else ""
+    return OrgError(f"{hint} ({answer})" if hint else answer, error_code=code, status=status)
 
 
 class SalesforceOrg:
