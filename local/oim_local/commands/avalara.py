@@ -30,7 +30,7 @@ from oim_connector.model.settings import (
 
 from oim_local.avatax.server import RunningAvaTax, start_avatax
 from oim_local.avatax.service import Fault
-from oim_local.console import print_table
+from oim_local.console import emit, print_table
 from oim_local.runner import events
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.sample import load_sample
@@ -63,9 +63,9 @@ def _serve(args: argparse.Namespace) -> int:
         fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(running.secret(), out)
-        print(f"AvaTax stand-in on {running.url} (certificate {running.ca_cert})")
-        print(f"Avalara secret JSON (for AVALARA_SECRET_ARN's secret): {secret_file}")
-        print("Stop with Ctrl-C.")
+        emit(f"AvaTax stand-in on {running.url} (certificate {running.ca_cert})")
+        emit(f"Avalara secret JSON (for AVALARA_SECRET_ARN's secret): {secret_file}")
+        emit("Stop with Ctrl-C.")
         try:
             while True:
                 time.sleep(3600)
@@ -96,7 +96,7 @@ def _demo(args: argparse.Namespace) -> int:
                 steps += _document_steps(env, avatax, flow, sobject, ids[reference])
             steps += _outage_steps(env, avatax, ids["InvOk2"])
     if args.json:
-        print(json.dumps(steps, indent=2))
+        emit(json.dumps(steps, indent=2))
         return 0
     rows = [[s["document"], s["step"], s["outcome"], str(s["avalaraRequests"]), s["taxStatus"], s["detail"]]
             for s in steps]  # fmt: skip

@@ -17,7 +17,7 @@ from oim_connector.reconcile.service import ReconcileRequest, reconcile
 from oim_connector.settings_store import parse_settings
 
 from oim_local.commands.run import _org
-from oim_local.console import as_text, table
+from oim_local.console import as_text, emit, table
 
 EXIT_FINDINGS = 3
 
@@ -59,12 +59,12 @@ def _reconcile(args: argparse.Namespace) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(report.to_json_dict(), indent=2))
+        emit(json.dumps(report.to_json_dict(), indent=2))
     elif args.csv:
         args.csv.write_text(to_csv(report), encoding="utf-8")
-        print(f"{report.summary()} Findings written to {args.csv}.")
+        emit(f"{report.summary()} Findings written to {args.csv}.")
     else:
-        print(render(report))
+        emit(render(report))
     return EXIT_FINDINGS if report.findings else 0
 
 

@@ -7,6 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from oim_local.console import emit
 from oim_local.drift.bench import run_drift_bench
 
 
@@ -32,7 +33,7 @@ def _bench(args: argparse.Namespace) -> int:
             args.work_dir or Path(scratch), documents=args.documents, per_kind=args.per_kind, seed=args.seed
         )
     if args.json:
-        print(
+        emit(
             json.dumps(
                 {
                     "documents": figures.documents,
@@ -54,5 +55,5 @@ def _bench(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(figures.describe())
+        emit(figures.describe())
     return 0 if figures.within_targets else 1

@@ -57,6 +57,7 @@ OVERRIDABLE_NAMES: frozenset[str] = frozenset(
         "SCMC__Total_Tax__c",
         "SCMC__Transaction_Date__c",
         "SCMC__Unit_Cost__c",
+        "SCMFFA__Company_Name__c",
         "SCMFFA__AP_Voucher_Credit__c",
         "SCMFFA__AP_Voucher_Line_Credit__c",
         "SCMFFA__AP_Voucher_Line__c",
