@@ -18,6 +18,8 @@ from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import DynamoSettingsStore
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from oim_connector.org.adapter import SalesforceOrg
     from oim_connector.tax.port import TaxPort
 
@@ -25,9 +27,6 @@ if TYPE_CHECKING:
 @cache
 def salesforce_org() -> SalesforceOrg:
     # simple-salesforce and requests load here, when a run first needs the org.
-    from aws_lambda_powertools.utilities import parameters
-    from pydantic import ValidationError
-
     from oim_connector.org.adapter import SalesforceOrg
     from oim_connector.org.credentials import SalesforceCredentials
     from oim_connector.org.retry import RetryPolicy
@@ -36,15 +35,7 @@ def salesforce_org() -> SalesforceOrg:
     arn = env.SALESFORCE_SECRET_ARN
     if not arn:
         raise ConfigurationError("SALESFORCE_SECRET_ARN is not set: this function cannot reach Salesforce")
-    try:
-        secret = parameters.get_secret(arn, transform="json", max_age=300)
-    except parameters.exceptions.GetParameterError:
-        raise ConfigurationError("The Salesforce secret could not be read: check SALESFORCE_SECRET_ARN") from None
-    try:
-        credentials = SalesforceCredentials.model_validate(secret)
-    except ValidationError as error:
-        fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in error.errors())
-        raise ConfigurationError(f"The Salesforce secret is incomplete or invalid ({fields})") from None
+    credentials = _read_secret(arn, SalesforceCredentials, "Salesforce", "SALESFORCE_SECRET_ARN")
     retry = RetryPolicy(
         max_attempts=env.SALESFORCE_RETRY_ATTEMPTS,
         base_delay_seconds=env.SALESFORCE_RETRY_BASE_SECONDS,
@@ -56,8 +47,6 @@ def salesforce_org() -> SalesforceOrg:
 @cache
 def tax_service() -> TaxPort | None:
     """Avalara AvaTax from the secret AVALARA_SECRET_ARN names; None when the function has none."""
-    from aws_lambda_powertools.utilities import parameters
-    from pydantic import ValidationError
 
     from oim_connector.tax.avatax import AvaTaxAdapter
     from oim_connector.tax.credentials import AvalaraCredentials
@@ -65,16 +54,23 @@ def tax_service() -> TaxPort | None:
     arn = environment().AVALARA_SECRET_ARN
     if not arn:
         return None
+    return AvaTaxAdapter(_read_secret(arn, AvalaraCredentials, "Avalara", "AVALARA_SECRET_ARN"))
+
+
+def _read_secret[M: BaseModel](arn: str, model: type[M], system: str, variable: str) -> M:
+    """A JSON secret from Secrets Manager (cached 5 minutes), validated; its values never in a message."""
+    from aws_lambda_powertools.utilities import parameters
+    from pydantic import ValidationError
+
     try:
         secret = parameters.get_secret(arn, transform="json", max_age=300)
     except parameters.exceptions.GetParameterError:
-        raise ConfigurationError("The Avalara secret could not be read: check AVALARA_SECRET_ARN") from None
+        raise ConfigurationError(f"The {system} secret could not be read: check {variable}") from None
     try:
-        credentials = AvalaraCredentials.model_validate(secret)
+        return model.model_validate(secret)
     except ValidationError as error:
         fields = ", ".join(".".join(map(str, e["loc"])) or e["msg"] for e in error.errors())
-        raise ConfigurationError(f"The Avalara secret is incomplete or invalid ({fields})") from None
-    return AvaTaxAdapter(credentials)
+        raise ConfigurationError(f"The {system} secret is incomplete or invalid ({fields})") from None
 
 
 def commit_tax(run_id: str) -> dict[str, object]:
