@@ -232,8 +232,13 @@ function showHistory() {
   }));
 }
 
+let errorsLoad = 0;
+
 async function loadErrors() {
+  // Only the latest load renders: an earlier answer arriving late must not replace newer rows (or their ticks).
+  const load = ++errorsLoad;
   const { ok, data } = await api("GET", `flows/${selectedFlow()}/export-errors`);
+  if (load !== errorsLoad) return;
   const records = ok ? data.records : [];
   $("errors-all").checked = false;
   $("errors-table").tBodies[0].replaceChildren(...records.map((record) => {
@@ -250,6 +255,8 @@ async function retryErrors() {
   const ids = [...$("errors-table").querySelectorAll("tbody input:checked")].map((box) => box.value);
   if (!ids.length) { problems("errors-problems", ["Choose the records to retry first"]); return; }
   const { ok, data } = await api("POST", `flows/${selectedFlow()}/retry`, { ids });
+  // The list is reloaded first, so the retry's outcome stays on screen instead of the reload's count.
+  await Promise.all([loadErrors(), loadStatus()]);
   if (ok) {
     const c = data.counts;
     $("errors-message").textContent = `Retried: ${c.created} created, ${c.notEligible} not eligible, ${c.skipped} skipped, ${c.failed} failed again`;
@@ -257,7 +264,6 @@ async function retryErrors() {
   } else {
     problems("errors-problems", [data.message]);
   }
-  await Promise.all([loadErrors(), loadStatus()]);
 }
 
 function rowOf(cells) {
