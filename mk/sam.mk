@@ -3,6 +3,10 @@
 
 SAM_TEMPLATE := template.yaml
 SAM_BUILD_DIR := .aws-sam/build
+# The template declares the five document flows once with Fn::ForEach (AWS::LanguageExtensions).
+# SAM CLI expands it locally only when asked: a plain `sam build` fails with "'list' object has no
+# attribute 'get'". samconfig.toml sets it for bare sam commands too (docs/deploy.md).
+SAM_LANGUAGE_EXTENSIONS := --language-extensions
 # Serverless best-practice rules for cfn-lint (tracing, DLQs, log retention, API logging and
 # throttling, ...); installed here until pyproject.toml pins it in the dev extras.
 CFN_LINT_SERVERLESS := cfn-lint-serverless==0.3.6
@@ -15,11 +19,11 @@ $(VENV)/.cfn-lint-serverless: $(STAMP)
 	@touch $@
 
 validate: $(STAMP) $(VENV)/.cfn-lint-serverless
-	$(BIN)/sam validate --lint --template-file $(SAM_TEMPLATE)
+	$(BIN)/sam validate --lint $(SAM_LANGUAGE_EXTENSIONS) --template-file $(SAM_TEMPLATE)
 	$(BIN)/cfn-lint $(CFN_LINT_STRICT) -- $(SAM_TEMPLATE)
 
 build: $(STAMP)
-	$(BIN)/sam build --cached --parallel --template-file $(SAM_TEMPLATE)
+	$(BIN)/sam build --cached --parallel $(SAM_LANGUAGE_EXTENSIONS) --template-file $(SAM_TEMPLATE)
 
 # Import every built function and every module of the built layer with the built artefacts only.
 smoke: build

@@ -18,6 +18,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
+from oim_local.cfn_expand import expand
+from oim_local.cfn_expand import load as load_template
 from oim_local.org.ids import is_valid_id, new_id
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,17 +36,10 @@ CDC_HEADER_KEYS = {"entityName", "recordIds", "changeType", "commitTimestamp", "
 SYSTEM_FIELDS = {"ChangeEventHeader", "LastModifiedDate", "LastModifiedById", "CreatedDate", "CreatedById"}
 
 
-class _CfnLoader(yaml.SafeLoader):
-    pass
-
-
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: {suffix: None})
-
-
 @cache
 def template() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
-    return data
+    """template.yaml as SAM reads it: the five document flows' Fn::ForEach expanded."""
+    return expand(load_template((ROOT / "template.yaml").read_text()))
 
 
 @cache

@@ -2,9 +2,10 @@
 
 Each check is a function that returns the problems it finds, so the tests show both that the
 template passes and that the check really catches the fault (on a broken copy of the template).
-Two sources are read: the SAM template as written (a YAML loader that knows CloudFormation's
-short-form tags) and SAM's own translation of it to CloudFormation (aws-sam-translator, offline),
-which shows what SAM generates from the events: the OpenAPI body, permissions and mappings.
+Two sources are read: the SAM template as CloudFormation's first transform (AWS::LanguageExtensions,
+which expands the five document flows' Fn::ForEach) hands it to SAM (oim_local.cfn_expand), and
+SAM's own translation of that to CloudFormation (aws-sam-translator, offline), which shows what SAM
+generates from the events: the OpenAPI body, permissions and mappings.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from oim_local.cfn_expand import expand, load
 from samtranslator.parser.parser import Parser  # type: ignore[import-untyped]
 from samtranslator.translator.translator import Translator  # type: ignore[import-untyped]
-from samtranslator.yaml_helper import yaml_parse  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[3]
 EVENTS = ROOT / "events"
@@ -51,30 +52,10 @@ OWNS = {"VendorAccounts": {"SupplierSiteChangesQueue", "SupplierSiteChangesDLQ"}
 # ---------------------------------------------------------------------------- loading
 
 
-class CfnLoader(yaml.SafeLoader):
-    """PyYAML loader that turns CloudFormation short forms (!Ref, !GetAtt, !Sub, ...) into the long form."""
-
-
-def _construct_tag(loader: CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_tag)
-
-
 def load_template(text: str) -> Template:
-    data: Template = yaml.load(text, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
-    return data
+    """The template as CloudFormation reads it after the AWS::LanguageExtensions transform (the five
+    document flows' Fn::ForEach expanded), every other intrinsic kept as written."""
+    return expand(load(text))
 
 
 @cache
@@ -91,7 +72,7 @@ def _translated(text: str) -> str:
     def no_managed_policies() -> dict[str, str]:
         raise AssertionError("the template must not name managed policies (SAM would look them up in IAM)")
 
-    sam = yaml_parse(text)
+    sam = load_template(text)
     for resource in sam["Resources"].values():
         for key in ("CodeUri", "ContentUri"):
             if isinstance(resource.get("Properties", {}).get(key), str):
@@ -702,3 +683,16 @@ def test_run_summaries_have_their_own_topic_and_the_notification_type_is_a_param
     assert template["Globals"]["Function"]["Environment"]["Variables"]["CUSTOM_NOTIFICATION_TYPE_ID"] == {
         "Ref": "CustomNotificationTypeId"
     }
+
+
+def test_every_function_gets_the_runtime_memory_and_tracing_of_the_globals() -> None:
+    """cfn-lint merges Globals before it expands Fn::ForEach (so template.yaml tells it to ignore
+    W2533/ES1005/WS1000 on the flow functions); SAM's translation shows what each function gets."""
+    lambdas = resources(translated_template(), "AWS::Lambda::Function")
+    assert len(lambdas) == len(functions(source_template()))
+    for name, function in lambdas.items():
+        p = props(function)
+        assert (p["Runtime"], p["TracingConfig"], p["Architectures"]) == (
+            "python3.12", {"Mode": "Active"}, ["x86_64"]
+        ), name  # fmt: skip
+        assert p["MemorySize"] >= 512, name
