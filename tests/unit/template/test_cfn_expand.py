@@ -118,19 +118,33 @@ def test_the_expansion_agrees_with_the_one_sam_cli_deploys_with() -> None:
         assert theirs[section] == again[section], section
 
 
+FLOW_RESOURCES = ("Function", "JobsQueue", "JobsDLQ", "Role", "LogGroup", "ErrorsAlarm", "ThrottlesAlarm",
+                  "JobsDLQNotEmptyAlarm")  # fmt: skip
+
+
 def test_the_five_document_flows_are_declared_once() -> None:
     written = load(TEMPLATE.read_text())
     assert written["Transform"] == ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"]
     identifier, prefixes, body = written["Resources"]["Fn::ForEach::DocumentFlows"]
-    names = {written["Mappings"]["Flows"][prefix]["Name"] for prefix in prefixes}
+    names = {written["Mappings"]["Functions"][prefix]["Name"] for prefix in prefixes}
     assert names == set(DOCUMENT_FLOWS)
     assert {key.replace(f"${{{identifier}}}", "") for key in body} == {
-        "Function", "JobsQueue", "JobsDLQ", "Role", "LogGroup", "ErrorsAlarm", "ThrottlesAlarm", "JobsDLQNotEmptyAlarm",
+        "Function", "JobsQueue", "JobsDLQ", "Role", "JobsDLQNotEmptyAlarm",
     }  # fmt: skip
     resources = source_template()["Resources"]
     for prefix in prefixes:
-        assert {f"{prefix}{suffix}" for suffix in ("Function", "JobsQueue", "JobsDLQ", "Role")} <= set(resources)
+        made = {f"{prefix}{suffix}" for suffix in FLOW_RESOURCES}
+        assert made <= set(resources), prefix
         assert not any(prefix in key for key in written["Resources"] if not key.startswith("Fn::ForEach::")), prefix
+
+
+def test_every_function_gets_its_log_group_and_alarms_from_one_loop() -> None:
+    written = load(TEMPLATE.read_text())
+    identifier, prefixes, _ = written["Resources"]["Fn::ForEach::FunctionLogsAndAlarms"]
+    functions = {name.removesuffix("Function") for name, r in source_template()["Resources"].items()
+                 if r["Type"] == "AWS::Serverless::Function"}  # fmt: skip
+    assert set(prefixes) == functions == set(written["Mappings"]["Functions"])
+    assert identifier == "Function"
 
 
 def test_the_command_writes_the_expanded_template(tmp_path: Path) -> None:
