@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import yaml
 
+from oim_local.cfn_expand import expand, load
 from oim_local.runner.handlers import PROJECT_ROOT
 
 REGION = "eu-west-1"
@@ -25,24 +25,9 @@ TAX_CLAIMS_TABLE = "oim-connector-tax-commit-claims"
 SETTINGS_TABLE = JOBS_TABLE  # the settings are items of the jobs table, as in the stack
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation's short tags (!Ref, !Sub...) as plain values."""
-
-
-def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_CfnLoader.add_multi_constructor("!", _any_tag)
-
-
 def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
-    data = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    resources: dict[str, Any] = data.get("Resources", {})
+    """The stack's resources as CloudFormation creates them (Fn::ForEach loops expanded)."""
+    resources: dict[str, Any] = expand(load(template.read_text(encoding="utf-8"))).get("Resources", {})
     return resources
 
 
