@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from oim_connector.admin.api import build_admin_api
-from oim_connector.admin.wiring import admin_service
 from oim_connector.observability import logger, tracer
+from oim_connector.wiring import admin_service
 
 API = build_admin_api(admin_service)
 

@@ -15,7 +15,7 @@ from oim_connector.errors import ConfigurationError
 from oim_connector.observability import logger, metrics, tracer
 from oim_connector.reconcile.monthly import ReconcileEvent, S3ReportStore, SummaryChannels, store_report
 from oim_connector.reconcile.service import ReconcileRequest, reconcile
-from oim_connector.settings_store import DynamoSettingsStore
+from oim_connector.settings_repo import DynamoSettingsStore
 
 log = logging.getLogger(__name__)
 

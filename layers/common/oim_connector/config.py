@@ -16,7 +16,7 @@ class FunctionEnvironment(BaseModel):
     # A document or sync flow id, or "admin" / "dlq-replay" for the operational functions.
     FLOW: str | None = None
     SALESFORCE_SECRET_ARN: str | None = None
-    # The table holding the saved settings (the stack's jobs table; admin/settings_repo.py).
+    # The table holding the saved settings (the stack's jobs table; settings_repo.py).
     SETTINGS_TABLE: str = "oim-connector-jobs"
     IDEMPOTENCY_TABLE: str | None = None
     JOBS_TABLE: str | None = None

@@ -1,4 +1,4 @@
-"""Settings: validated on read and on write; saved in DynamoDB (admin/settings_repo.py says why)."""
+"""Settings: validated on read and on write; where they are kept (settings_repo.py saves them in DynamoDB)."""
 
 from __future__ import annotations
 
@@ -43,44 +43,3 @@ class StaticSettingsStore:
         self._settings = settings
         self.version += 1
         return self.version
-
-
-_CACHE: dict[str, tuple[float, ConnectorSettings]] = {}
-
-
-def clear_cache() -> None:
-    _CACHE.clear()
-
-
-class DynamoSettingsStore:
-    """The saved settings (admin/settings_repo.py), read at most once a minute per warm function;
-    never saved: the defaults."""
-
-    def __init__(self, table_name: str, *, max_age_seconds: int = 60, client: Any | None = None) -> None:
-        self.table_name = table_name
-        self.max_age_seconds = max_age_seconds
-        self._client = client
-
-    def load(self) -> ConnectorSettings:
-        import time
-
-        cached = _CACHE.get(self.table_name)
-        if cached is not None and time.monotonic() - cached[0] < self.max_age_seconds:
-            return cached[1]
-        from oim_connector.admin.settings_repo import DynamoSettingsRepository
-
-        try:
-            settings = DynamoSettingsRepository(self.table_name, self._client).read().settings
-        except ConfigurationError:
-            raise
-        except Exception as error:  # boto errors: the run cannot start without its settings
-            raise ConfigurationError(
-                f"Could not read the settings from {self.table_name}: {error.__class__.__name__}"
-            ) from None
-        _CACHE[self.table_name] = (time.monotonic(), settings)
-        return settings
-
-    def save(self, settings: ConnectorSettings) -> int:
-        from oim_connector.admin.settings_repo import DynamoSettingsRepository
-
-        return DynamoSettingsRepository(self.table_name, self._client).write(settings, None)

@@ -1,11 +1,14 @@
-"""Builds the service from the function's environment: Secrets Manager, SSM, DynamoDB, SQS.
+"""Builds the services from the function's environment: Secrets Manager, SSM, DynamoDB, SQS.
 
-Cached per execution environment so the Salesforce session and clients survive between
-invocations; ``reset()`` forgets them (tests, and after a credentials rotation).
+The one composition root: the flow functions' ConnectorService and the admin function's
+AdminService (whose modules load only when it is built). Cached per execution environment so
+the Salesforce session and clients survive between invocations; ``reset()`` forgets them
+(tests, and after a credentials rotation).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from typing import TYPE_CHECKING
@@ -15,11 +18,12 @@ from oim_connector.errors import ConfigurationError
 from oim_connector.jobs import DynamoJobStore, SqsJobQueue
 from oim_connector.notifications import Notifications, RunListener, SalesforceNotifier, SnsEmailNotifier
 from oim_connector.service import ConnectorService, Services
-from oim_connector.settings_store import DynamoSettingsStore
+from oim_connector.settings_repo import DynamoSettingsStore
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from oim_connector.admin.service import AdminService
     from oim_connector.org.adapter import SalesforceOrg
     from oim_connector.tax.port import TaxPort
 
@@ -126,17 +130,56 @@ def service() -> ConnectorService:
     )
 
 
+def _json_map(name: str) -> dict[str, str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise ConfigurationError(f"{name} must be a JSON object")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+@cache
+def admin_service() -> AdminService:
+    """The admin function's service (settings, mappings, schedules, status, retries)."""
+    from oim_connector.admin.history import RunHistory
+    from oim_connector.admin.schedules import EventBridgeSchedules
+    from oim_connector.admin.service import AdminService, AdminServices
+    from oim_connector.admin.status import DlqDepths
+    from oim_connector.settings_repo import DynamoSettingsRepository
+
+    env = environment()
+    group, role = os.environ.get("SCHEDULE_GROUP"), os.environ.get("SCHEDULER_ROLE_ARN")
+    schedules = (
+        EventBridgeSchedules(group, role, _json_map("FLOW_FUNCTION_ARNS"), os.environ.get("SCHEDULE_DEAD_LETTER_ARN"))
+        if group and role
+        else None
+    )
+    return AdminService(
+        AdminServices(
+            settings=DynamoSettingsRepository(env.SETTINGS_TABLE),
+            org=salesforce_org,
+            schedules=schedules,
+            history=RunHistory(env.JOBS_TABLE) if env.JOBS_TABLE else None,
+            # DLQ_URLS: {"<name>": "<queue url>"}, the dead-letter queues the status view shows.
+            dlq=DlqDepths(_json_map("DLQ_URLS")),
+        )
+    )
+
+
 def reset() -> None:
     environment.cache_clear()
     salesforce_org.cache_clear()
     tax_service.cache_clear()
     service.cache_clear()
-    from oim_connector.admin import wiring as admin_wiring
-
-    admin_wiring.reset()
+    admin_service.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 
     parameters.clear_caches()  # type: ignore[no-untyped-call]
-    from oim_connector.settings_store import clear_cache
+    from oim_connector.settings_repo import clear_cache
 
     clear_cache()

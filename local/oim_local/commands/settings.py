@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from oim_connector.admin.service import InvalidSettingsError, parse_settings_body
-from oim_connector.admin.settings_repo import DynamoSettingsRepository, VersionConflictError
 from oim_connector.admin.validation import validate_settings
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
+from oim_connector.settings_repo import DynamoSettingsRepository, VersionConflictError
 
 from oim_local.console import emit
 from oim_local.runner.aws import SETTINGS_TABLE

@@ -115,7 +115,7 @@ class LocalEnvironment:
     # -- configuration -----------------------------------------------------------------------
     def save_settings(self, settings: ConnectorSettings) -> None:
         assert self.resources is not None
-        from oim_connector.admin.settings_repo import DynamoSettingsRepository
+        from oim_connector.settings_repo import DynamoSettingsRepository
 
         DynamoSettingsRepository(self.resources.settings_table, boto3.client("dynamodb", region_name=REGION)).write(
             settings, None

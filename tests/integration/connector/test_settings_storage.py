@@ -9,9 +9,8 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from oim_connector.admin.settings_repo import DynamoSettingsRepository, VersionConflictError
 from oim_connector.model.settings import ConnectorSettings, FieldRule, SalesInvoiceSettings
-from oim_connector.settings_store import DynamoSettingsStore, clear_cache
+from oim_connector.settings_repo import DynamoSettingsRepository, DynamoSettingsStore, VersionConflictError, clear_cache
 from oim_local.runner.aws import JOBS_TABLE, REGION, create_resources, template_resources
 
 pytestmark = pytest.mark.integration

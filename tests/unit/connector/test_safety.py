@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from oim_connector.ids import is_salesforce_id, to_18
 from oim_connector.org.soql import Select, UnsafeSoqlError, eq, is_in, literal
@@ -25,6 +25,8 @@ def test_any_text_that_is_not_an_id_is_refused(text: str) -> None:
             to_18(text)
 
 
+# No deadline: the first example loads simple-salesforce, whose quoting literal() uses.
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_string_literals_cannot_close_their_quotes(text: str) -> None:
     rendered = literal(text)

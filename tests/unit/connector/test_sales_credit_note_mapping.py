@@ -13,7 +13,7 @@ from oim_connector.mapping.defaults import default_rules
 from oim_connector.mapping.money import round_money
 from oim_connector.mapping.sales_credit_notes import map_sales_credit_note, quantity_and_unit_price
 from oim_connector.model.documents import Mapped
-from oim_connector.model.settings import SalesCreditNoteSettings
+from oim_connector.model.settings import GeneralSettings, SalesCreditNoteSettings
 
 from tests.unit.connector import builders as b
 from tests.unit.connector import credit_builders as cb
@@ -26,7 +26,7 @@ LINE_2 = "a4D000000000002AAA"
 def run(record: dict[str, Any], *, settings: SalesCreditNoteSettings | None = None, ref: Any = None) -> Mapped:
     return map_sales_credit_note(
         record, ref=ref or b.reference(), settings=settings or SalesCreditNoteSettings(),
-        rules=list(default_rules("sales_credit_notes")), today=TODAY,
+        general=GeneralSettings(), rules=list(default_rules("sales_credit_notes")), today=TODAY,
     )  # fmt: skip
 
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 from oim_connector.errors import BadRequestError
-from oim_connector.flows.journals import FLOW as JOURNALS
-from oim_connector.flows.sales_invoices import FLOW as SALES_INVOICES
+from oim_connector.flows.registry import JOURNALS, SALES_INVOICES
 from oim_connector.model.documents import Mapped, TargetDocument
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings

@@ -43,6 +43,8 @@ def _closed_literal(text: str) -> bool:
     return index == len(body)
 
 
+# No deadline: the first example may load simple-salesforce, whose quoting literal() uses.
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_any_text_becomes_one_closed_literal(value: str) -> None:
     assert _closed_literal(literal(value))
@@ -104,7 +106,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> OrgStore:
     return org
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No deadline: the first example builds the local org's SOQL parser (seconds on a busy machine).
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40)))
 def test_the_org_reads_hostile_values_as_data(store: OrgStore, value: str) -> None:
     soql = Select("Account", ("Id", "Name"), where=eq("Name", value)).render()

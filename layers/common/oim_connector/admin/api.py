@@ -11,12 +11,12 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from oim_connector.admin.schedules import parse_spec
 from oim_connector.admin.service import AdminService, InvalidSettingsError, parse_rules, parse_settings_body
-from oim_connector.admin.settings_repo import VersionConflictError
 from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorError, NotFoundError, OrgError
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId, parse_flow
 from oim_connector.model.json_body import load_json_object
 from oim_connector.observability import logger
 from oim_connector.reconcile.service import ReconcileRequest
+from oim_connector.settings_repo import VersionConflictError
 
 # Settings with every flow's custom mappings stay far below this; API Gateway's own cap is 10 MB.
 MAX_ADMIN_BODY_BYTES = 1024 * 1024

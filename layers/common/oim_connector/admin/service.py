@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from oim_connector.admin.history import RunHistory
 from oim_connector.admin.mappings import mapping_view, with_custom_rules
 from oim_connector.admin.schedules import SchedulerPort
-from oim_connector.admin.settings_repo import SettingsRepository
 from oim_connector.admin.status import DlqDepths, status_view
 from oim_connector.admin.validation import validate_settings
 from oim_connector.errors import ConfigurationError, ConnectorError
@@ -21,6 +20,7 @@ from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, FieldRule
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.reconcile.service import ReconcileRequest, reconcile
+from oim_connector.settings_repo import SettingsRepository
 
 
 class InvalidSettingsError(ConnectorError):

@@ -6,9 +6,11 @@ what a flow asks for besides), sent together: five queries ride in one composite
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
+from oim_connector.mapping.payables import PayablesReference
 from oim_connector.mapping.reference import AccountingCurrency, Company, ExchangeRate, Period, ReferenceData
 from oim_connector.mapping.rules import parse_date
 from oim_connector.org.port import OrgPort
@@ -93,6 +95,14 @@ def load_reference_data(
         exchange_rates=rates,
         gla_by_reporting_code=glas,
     )
+
+
+def load_payables_reference(org: OrgPort, settings: object) -> PayablesReference:
+    """The shared reference data plus the purchase analysis GLAs of the line-type products,
+    which expense tax lines are booked to (read with the line-type mappings)."""
+    base = load_reference_data(org)
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    return PayablesReference(**fields, products=dict(base.line_type_product_details))
 
 
 def _period(record: dict[str, Any]) -> Period:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, get_args
 
+from oim_connector.mapping.entry import DocumentMapping
 from oim_connector.mapping.journal_balance import check_balanced, debits, rounded, split_balanced, summarise
 from oim_connector.mapping.journal_entries import GROUP, ICP, Entry, transaction_entries
 from oim_connector.mapping.money import as_number
@@ -23,7 +24,6 @@ from oim_connector.mapping.rules import (
     children,
     company_and_currency,
     get_path,
-    map_guarded,
     open_period,
     parse_date,
     part_external_id,
@@ -115,29 +115,12 @@ def not_for_accounting(itpr: Mapping[str, Any], settings: JournalSettings) -> st
     )
 
 
-def map_journal(
-    itpr: Mapping[str, Any],
-    *,
-    ref: ReferenceData,
-    settings: JournalSettings,
-    general: GeneralSettings,
-    rules: Sequence[FieldRule],
-    today: dt.date,
-) -> Mapped:
-    def not_for_export(record: Mapping[str, Any]) -> str | None:
-        if reason := not_for_accounting(record, settings):
-            return reason
-        if not children(record, LINES_RELATIONSHIP):
-            return "It has no financial records, so there is nothing to book"
-        return None
-
-    return map_guarded(
-        itpr,
-        back_link_field=BACK_LINK_FIELD,
-        document_label="journal",
-        not_for_export=not_for_export,
-        build=lambda: _map(itpr, ref=ref, settings=settings, general=general, rules=rules, today=today),
-    )
+def _not_for_export(itpr: Mapping[str, Any], settings: JournalSettings) -> str | None:
+    if reason := not_for_accounting(itpr, settings):
+        return reason
+    if not children(itpr, LINES_RELATIONSHIP):
+        return "It has no financial records, so there is nothing to book"
+    return None
 
 
 def _map(
@@ -280,3 +263,7 @@ def _line(entry: Entry, base: str, *, rules: Sequence[FieldRule], dimensions: Se
     return TargetLine(sobject=LINE_OBJECT, external_id=line_id, parent_field=PARENT_FIELD,
                       fields=apply_rules(rules, "line", entry.record, derived), amount=entry.value,
                       source_links=links)  # fmt: skip
+
+
+# The flow's entry point, shaped like every other flow's (mapping/entry.py).
+map_journal = DocumentMapping[JournalSettings](BACK_LINK_FIELD, "journal", build=_map, not_for_export=_not_for_export)

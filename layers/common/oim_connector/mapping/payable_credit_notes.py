@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
+from oim_connector.mapping.entry import DocumentMapping
 from oim_connector.mapping.money import to_decimal
 from oim_connector.mapping.payables import (
     SITE_CURRENCY,
@@ -35,7 +36,6 @@ from oim_connector.mapping.rules import (
     company_and_currency,
     get_path,
     map_all,
-    map_guarded,
     parse_date,
 )
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
@@ -132,24 +132,6 @@ def eligibility_errors(credit: Mapping[str, Any]) -> list[str]:
     return errors
 
 
-def map_payable_credit_note(
-    credit: Mapping[str, Any],
-    *,
-    ref: ReferenceData,
-    settings: PayableCreditNoteSettings,
-    general: GeneralSettings,
-    rules: Sequence[FieldRule],
-    today: dt.date,
-) -> Mapped:
-    return map_guarded(
-        credit,
-        back_link_field=BACK_LINK_FIELD,
-        document_label="payable credit note",
-        eligibility=eligibility_errors,
-        build=lambda: _map(credit, ref=ref, settings=settings, general=general, rules=rules, today=today),
-    )
-
-
 def _map(
     credit: Mapping[str, Any],
     *,
@@ -222,3 +204,9 @@ def _credit_note_number(credit: Mapping[str, Any], settings: PayableCreditNoteSe
             f"{label} has no Supplier Invoice Number: enter the vendor's credit note number on the AP voucher credit"
         )
     return str(number or credit.get("Name") or credit["Id"])
+
+
+# The flow's entry point, shaped like every other flow's (mapping/entry.py).
+map_payable_credit_note = DocumentMapping[PayableCreditNoteSettings](
+    BACK_LINK_FIELD, "payable credit note", build=_map, refusals=eligibility_errors
+)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
+from oim_connector.mapping.entry import DocumentMapping
 from oim_connector.mapping.money import as_number, to_decimal
 from oim_connector.mapping.payables import (
     SITE_CURRENCY,
@@ -36,7 +37,6 @@ from oim_connector.mapping.rules import (
     company_and_currency,
     get_path,
     map_all,
-    map_guarded,
     parse_date,
 )
 from oim_connector.mapping.totals import total_difference
@@ -97,7 +97,7 @@ ACCOUNTING_DATE_FIELD = "SCMC__Accounting_Date__c"
 
 
 def posted_voucher_updates(
-    voucher_ids: Sequence[str], *, settings: PayableInvoiceSettings, posted_on: dt.date
+    voucher_ids: Sequence[str], settings: PayableInvoiceSettings, posted_on: dt.date
 ) -> list[dict[str, Any]]:
     """The AP vouchers whose payable invoices were just posted: their Accounting Date is the posting date."""
     if not settings.fill_accounting_date:
@@ -138,24 +138,6 @@ def matching_refusals(voucher: Mapping[str, Any]) -> list[str]:
     except MappingError as error:
         refusals.append(str(error))
     return refusals
-
-
-def map_payable_invoice(
-    voucher: Mapping[str, Any],
-    *,
-    ref: ReferenceData,
-    settings: PayableInvoiceSettings,
-    general: GeneralSettings,
-    rules: Sequence[FieldRule],
-    today: dt.date,
-) -> Mapped:
-    return map_guarded(
-        voucher,
-        back_link_field=BACK_LINK_FIELD,
-        document_label="payable invoice",
-        not_eligible=eligibility_errors,
-        build=lambda: _map(voucher, ref=ref, settings=settings, general=general, rules=rules, today=today),
-    )
 
 
 def _map(
@@ -338,3 +320,9 @@ def _rounding_line(
         },
         amount=difference,
     )
+
+
+# The flow's entry point, shaped like every other flow's (mapping/entry.py).
+map_payable_invoice = DocumentMapping[PayableInvoiceSettings](
+    BACK_LINK_FIELD, "payable invoice", build=_map, not_eligible=eligibility_errors
+)

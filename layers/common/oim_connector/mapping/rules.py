@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oim_connector.mapping.field_limits import fit_mapped
 from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
-from oim_connector.model.documents import EXPORT_STATUS_FIELD, Mapped
+from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.settings import FieldRule
 
 IN_PROCESS = "Export in Process"
@@ -104,37 +103,6 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def map_guarded(
-    record: Mapping[str, Any],
-    *,
-    back_link_field: str,
-    document_label: str,
-    build: Callable[[], Mapped],
-    eligibility: Callable[[Mapping[str, Any]], list[str]] | None = None,
-    not_eligible: Callable[[Mapping[str, Any]], list[str]] | None = None,
-    not_for_export: Callable[[Mapping[str, Any]], str | None] | None = None,
-) -> Mapped:
-    """Every flow's gate: skip what is done or not for export; answer ``not_eligible`` reasons for
-    what is simply not (yet) eligible (nothing is written on it); refuse what is eligible but
-    broken (``eligibility``: Export Error on the record); and turn a MappingError from ``build``
-    into a refusal the user can read."""
-    source_id = str(record["Id"])
-    name = record.get("Name")
-    reason = skip_reason(record, back_link_field, document_label) or (not_for_export and not_for_export(record))
-    if reason:
-        return Mapped(source_id, name, skip_reason=reason)
-    reasons = not_eligible(record) if not_eligible else []
-    if reasons:
-        return Mapped(source_id, name, not_eligible=tuple(reasons))
-    errors = eligibility(record) if eligibility else []
-    if errors:
-        return Mapped(source_id, name, errors=tuple(errors))
-    try:
-        return fit_mapped(build())
-    except MappingError as error:
-        return Mapped(source_id, name, errors=(str(error),))
 
 
 def parse_date(value: Any) -> dt.date | None:

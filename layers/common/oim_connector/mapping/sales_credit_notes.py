@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
+from oim_connector.mapping.entry import DocumentMapping
 from oim_connector.mapping.money import as_number, round_money, to_decimal
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
@@ -22,13 +23,12 @@ from oim_connector.mapping.rules import (
     company_and_currency,
     get_path,
     map_all,
-    map_guarded,
     open_period,
     parse_date,
 )
 from oim_connector.mapping.tax import TAX_LINE_TYPE, tax_line, tax_total
 from oim_connector.model.documents import Mapped, SourceLink, TargetLine
-from oim_connector.model.settings import FieldRule, SalesCreditNoteSettings
+from oim_connector.model.settings import FieldRule, GeneralSettings, SalesCreditNoteSettings
 
 PREFIX = "SCN"
 SOURCE_OBJECT = "SCMC__Credit_Invoice__c"
@@ -151,28 +151,12 @@ def credit_note_date(credit: Mapping[str, Any], today: dt.date) -> dt.date:
     return parse_date(credit.get("CreatedDate")) or today
 
 
-def map_sales_credit_note(
-    credit: Mapping[str, Any],
-    *,
-    ref: ReferenceData,
-    settings: SalesCreditNoteSettings,
-    rules: Sequence[FieldRule],
-    today: dt.date,
-) -> Mapped:
-    return map_guarded(
-        credit,
-        back_link_field=BACK_LINK_FIELD,
-        document_label="sales credit note",
-        eligibility=eligibility_errors,
-        build=lambda: _map(credit, ref=ref, settings=settings, rules=rules, today=today),
-    )
-
-
 def _map(
     credit: Mapping[str, Any],
     *,
     ref: ReferenceData,
     settings: SalesCreditNoteSettings,
+    general: GeneralSettings,  # unused: every flow's mapping takes it (mapping/entry.py)
     rules: Sequence[FieldRule],
     today: dt.date,
 ) -> Mapped:
@@ -305,3 +289,9 @@ def _dimensions(line: Mapping[str, Any], settings: SalesCreditNoteSettings) -> d
     ):
         return {f"dimension_{n}": get_path(line, SALES_INVOICE_LINE + f"c2g__Dimension{n}__c") for n in range(1, 5)}
     return {f"dimension_{n}": get_path(line, ORIGINAL_GROUP + f"SCMFFA__Dimension_{n}__c") for n in range(1, 5)}
+
+
+# The flow's entry point, shaped like every other flow's (mapping/entry.py).
+map_sales_credit_note = DocumentMapping[SalesCreditNoteSettings](
+    BACK_LINK_FIELD, "sales credit note", build=_map, refusals=eligibility_errors
+)

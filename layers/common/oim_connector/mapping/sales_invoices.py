@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from oim_connector.mapping.assemble import mapped_documents
+from oim_connector.mapping.entry import DocumentMapping
 from oim_connector.mapping.money import as_number, round_money, to_decimal
 from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import (
@@ -22,7 +23,6 @@ from oim_connector.mapping.rules import (
     company_and_currency,
     get_path,
     map_all,
-    map_guarded,
     open_period,
     parse_date,
 )
@@ -119,24 +119,6 @@ def _is_drop_ship(invoice: Mapping[str, Any]) -> bool:
     if get_path(invoice, "SCMC__Sales_Order__r.SCMC__Drop_Ship__c"):
         return True
     return any(get_path(line, "RecordType.Name") == "Drop Ship Item" for line in children(invoice, LINES_RELATIONSHIP))
-
-
-def map_sales_invoice(
-    invoice: Mapping[str, Any],
-    *,
-    ref: ReferenceData,
-    settings: SalesInvoiceSettings,
-    general: GeneralSettings,
-    rules: Sequence[FieldRule],
-    today: dt.date,
-) -> Mapped:
-    return map_guarded(
-        invoice,
-        back_link_field=BACK_LINK_FIELD,
-        document_label="sales invoice",
-        not_eligible=eligibility_errors,
-        build=lambda: _map(invoice, ref=ref, settings=settings, general=general, rules=rules, today=today),
-    )
 
 
 def _map(
@@ -357,3 +339,9 @@ def _product(line: Mapping[str, Any], line_type: str, ref: ReferenceData, settin
             "OIM Line Type to Product Mappings"
         )
     return product
+
+
+# The flow's entry point, shaped like every other flow's (mapping/entry.py).
+map_sales_invoice = DocumentMapping[SalesInvoiceSettings](
+    BACK_LINK_FIELD, "sales invoice", build=_map, not_eligible=eligibility_errors
+)

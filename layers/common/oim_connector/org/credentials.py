@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 import time
 from dataclasses import dataclass
@@ -57,30 +55,25 @@ class OrgSession:
     access_token: str
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def sign_jwt_assertion(creds: SalesforceCredentials, *, now: float | None = None) -> str:
-    """An RS256 JWT bearer assertion (RFC 7523) signed with the connected app's key."""
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    """An RS256 JWT bearer assertion (RFC 7523) signed with the connected app's key (PyJWT)."""
+    import jwt
 
     assert creds.private_key is not None
-    key = serialization.load_pem_private_key(creds.private_key.get_secret_value().encode(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ConfigurationError("The Salesforce private key must be an RSA key (JWT bearer uses RS256)")
     issued = int(now if now is not None else time.time())
-    header = {"alg": "RS256", "typ": "JWT"}
     claims = {
         "iss": creds.client_id,
         "sub": creds.username,
         "aud": (creds.login_url or creds.instance_url).rstrip("/"),
         "exp": issued + 180,
     }
-    signing_input = f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(claims).encode())}"
-    signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-    return f"{signing_input}.{_b64url(signature)}"
+    try:
+        return jwt.encode(claims, creds.private_key.get_secret_value(), algorithm="RS256")
+    except (jwt.exceptions.InvalidKeyError, ValueError, TypeError):
+        # Neither the key nor the library's words about it: they may quote the secret.
+        raise ConfigurationError(
+            "The Salesforce private key must be an unencrypted PEM RSA private key (JWT bearer uses RS256)"
+        ) from None
 
 
 class TokenProvider:

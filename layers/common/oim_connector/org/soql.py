@@ -1,8 +1,8 @@
 """A SOQL builder that cannot be injected.
 
 Object, field and relationship names must match the API-name pattern and are never
-quoted; every value is rendered by ``literal()``, which escapes strings and accepts only
-the types SOQL knows. Callers never concatenate text into a query.
+quoted; every value is rendered by ``literal()``, which quotes strings with simple-salesforce's
+``quote_soql_value`` and accepts only the types SOQL knows. Callers never concatenate text into a query.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 # Salesforce: at most five levels in a child-to-parent path ("Contact.Account.Owner.FirstName" is three).
-_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}(\.[A-Za-z][A-Za-z0-9_]{0,79}){0,5}$")
+_PATH = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}(\.[A-Za-z][A-Za-z0-9_]{0,79}){0,5}")
 _OPERATORS = frozenset({"=", "!=", "<", "<=", ">", ">=", "LIKE"})
 
 SoqlValue = str | int | float | Decimal | bool | dt.date | dt.datetime | None
@@ -26,43 +26,31 @@ class UnsafeSoqlError(ValueError):
 
 
 def check_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise UnsafeSoqlError(f"'{name}' is not a valid API name")
     return name
 
 
 def check_path(path: str) -> str:
-    if not isinstance(path, str) or not _PATH.match(path):
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
         raise UnsafeSoqlError(f"'{path}' is not a valid field API name or relationship path")
     return path
 
 
 def literal(value: SoqlValue) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, float | Decimal):
         # Fixed notation: SOQL has no exponent form (1e-05 would be a malformed query).
-        text = format(Decimal(str(value)), "f")
-        return text
+        return format(Decimal(str(value)), "f")
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise UnsafeSoqlError("datetime literals must be timezone-aware")
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        escaped = (
-            value.replace("\\", "\\\\")
-            .replace("'", "\\'")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        return f"'{escaped}'"
+    if value is None or isinstance(value, str | bool | int | dt.date):
+        # simple-salesforce's quoting (the escapes of the SOQL reference); loaded here, not with
+        # this module: the package pulls in requests, which a handler loads only when it queries.
+        from simple_salesforce.format import quote_soql_value
+
+        return quote_soql_value(value)
     raise UnsafeSoqlError(f"values of type {type(value).__name__} cannot be used in SOQL")
 
 

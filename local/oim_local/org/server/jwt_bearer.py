@@ -1,17 +1,14 @@
-"""Checks an OAuth JWT bearer assertion (RS256) the way Salesforce does, with ``cryptography``."""
+"""Checks an OAuth JWT bearer assertion (RS256) the way Salesforce does, with PyJWT."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Collection
 from typing import Any
 
+import jwt
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 
 class InvalidAssertion(Exception):
@@ -30,6 +27,18 @@ def load_rsa_public_key(pem: bytes) -> rsa.RSAPublicKey:
     return key
 
 
+# PyJWT's refusal -> what the org answers (most specific first: several subclass DecodeError).
+_REFUSALS: tuple[tuple[type[jwt.exceptions.PyJWTError], str], ...] = (
+    (jwt.exceptions.InvalidAlgorithmError, "the assertion must be signed with RS256"),
+    (jwt.exceptions.InvalidSignatureError, "the assertion's signature does not verify"),
+    (jwt.exceptions.InvalidIssuerError, "the assertion's issuer is not the configured client id"),
+    (jwt.exceptions.InvalidSubjectError, "the assertion's subject is not the configured user"),
+    (jwt.exceptions.InvalidAudienceError, "the assertion's audience is not this org"),
+    (jwt.exceptions.MissingRequiredClaimError, "the assertion has expired or has no exp claim"),
+    (jwt.exceptions.DecodeError, "the assertion's header or payload is not JSON in base64url"),
+)
+
+
 def verify_assertion(
     assertion: str,
     *,
@@ -39,46 +48,23 @@ def verify_assertion(
     audiences: Collection[str],
     now: float,
 ) -> dict[str, Any]:
-    """The claims of a valid assertion; raises ``InvalidAssertion`` otherwise."""
-    parts = assertion.split(".")
-    if len(parts) != 3:
-        raise InvalidAssertion("the assertion is not a JWT (header.payload.signature)")
-    header = _decode_json(parts[0], "header")
-    claims = _decode_json(parts[1], "payload")
-    if header.get("alg") != "RS256":
-        raise InvalidAssertion("the assertion must be signed with RS256")
-    signature = _decode_segment(parts[2], "signature")
+    """The claims of a valid assertion; raises ``InvalidAssertion`` otherwise.
+
+    Expiry is checked against ``now`` (the org's clock, which tests move), not PyJWT's wall clock.
+    """
+    # Salesforce takes the audience with or without its trailing slash.
+    accepted = [form for value in audiences for form in (value.rstrip("/"), value.rstrip("/") + "/")]
     try:
-        public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
-        raise InvalidAssertion("the assertion's signature does not verify") from None
-    if claims.get("iss") != client_id:
-        raise InvalidAssertion("the assertion's issuer is not the configured client id")
-    if claims.get("sub") != username:
-        raise InvalidAssertion("the assertion's subject is not the configured user")
-    audience = claims.get("aud")
-    claimed = audience if isinstance(audience, list) else [audience]
-    accepted = {value.rstrip("/") for value in audiences}
-    if not any(isinstance(value, str) and value.rstrip("/") in accepted for value in claimed):
-        raise InvalidAssertion("the assertion's audience is not this org")
+        claims: dict[str, Any] = jwt.decode(
+            assertion, public_key, algorithms=["RS256"], audience=accepted, issuer=client_id, subject=username,
+            options={"require": ["exp"], "verify_exp": False, "verify_iat": False, "verify_nbf": False},
+        )  # fmt: skip
+    except jwt.exceptions.PyJWTError as error:
+        if isinstance(error, jwt.exceptions.DecodeError) and "segments" in str(error):
+            raise InvalidAssertion("the assertion is not a JWT (header.payload.signature)") from None
+        reason = next((text for kind, text in _REFUSALS if isinstance(error, kind)), "the assertion is not valid")
+        raise InvalidAssertion(reason) from None
     expiry = claims.get("exp")
     if not isinstance(expiry, int | float) or isinstance(expiry, bool) or expiry <= now:
         raise InvalidAssertion("the assertion has expired or has no exp claim")
     return claims
-
-
-def _decode_segment(segment: str, what: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
-        raise InvalidAssertion(f"the assertion's {what} is not base64url") from None
-
-
-def _decode_json(segment: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(_decode_segment(segment, what))
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidAssertion(f"the assertion's {what} is not JSON") from None
-    if not isinstance(value, dict):
-        raise InvalidAssertion(f"the assertion's {what} is not a JSON object")
-    return value

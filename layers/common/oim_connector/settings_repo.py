@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from oim_connector.errors import ConnectorError
+from oim_connector.errors import ConfigurationError, ConnectorError
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.settings_store import parse_settings
 
@@ -107,7 +107,7 @@ class DynamoSettingsRepository:
             ) from None
         if version > HISTORY_VERSIONS:
             self._client.delete_item(TableName=self.table_name, Key=_key(_version_key(version - HISTORY_VERSIONS)))
-        clear_settings_cache()
+        clear_cache()
         return version
 
     def history(self) -> list[dict[str, Any]]:
@@ -133,7 +133,38 @@ def _version_key(version: int) -> str:
     return f"V#{version:010d}"
 
 
-def clear_settings_cache() -> None:
-    from oim_connector.settings_store import clear_cache
+_CACHE: dict[str, tuple[float, ConnectorSettings]] = {}
 
-    clear_cache()
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+class DynamoSettingsStore:
+    """The saved settings (DynamoSettingsRepository), read at most once a minute per warm function;
+    never saved: the defaults."""
+
+    def __init__(self, table_name: str, *, max_age_seconds: int = 60, client: Any | None = None) -> None:
+        self.table_name = table_name
+        self.max_age_seconds = max_age_seconds
+        self._client = client
+
+    def load(self) -> ConnectorSettings:
+        import time
+
+        cached = _CACHE.get(self.table_name)
+        if cached is not None and time.monotonic() - cached[0] < self.max_age_seconds:
+            return cached[1]
+        try:
+            settings = DynamoSettingsRepository(self.table_name, self._client).read().settings
+        except ConfigurationError:
+            raise
+        except Exception as error:  # boto errors: the run cannot start without its settings
+            raise ConfigurationError(
+                f"Could not read the settings from {self.table_name}: {error.__class__.__name__}"
+            ) from None
+        _CACHE[self.table_name] = (time.monotonic(), settings)
+        return settings
+
+    def save(self, settings: ConnectorSettings) -> int:
+        return DynamoSettingsRepository(self.table_name, self._client).write(settings, None)
