@@ -24,11 +24,16 @@ help:
 	@echo "make test-all - make test plus the tests marked slow (chaos, volume)"
 	@echo "make bench  - the benchmark (API requests per document, throughput, memory, cold start)"
 
-$(STAMP): pyproject.toml
+# The venv is filled from the hashed lock (requirements-dev.lock, `make lock`) by uv, pinned: it
+# downloads and installs in parallel, several times faster than pip on this 2-core machine.
+UV_PIN := uv==0.13.9
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it (pyenv install 3.12) and retry" >&2; exit 1; }
 	$(PYTHON312) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet '$(UV_PIN)'
+	$(BIN)/uv pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
+	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $(STAMP)
 
 venv: $(STAMP)
