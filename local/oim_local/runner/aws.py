@@ -6,6 +6,8 @@ the same shapes as the deployed stack.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,12 @@ TAX_CLAIMS_TABLE = "oim-connector-tax-commit-claims"
 SETTINGS_TABLE = JOBS_TABLE  # the settings are items of the jobs table, as in the stack
 
 
-class _CfnLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): the pure-Python one took about a second per
+# read of template.yaml, and every local environment (each end-to-end test) reads the table shapes.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CfnLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Reads CloudFormation's short tags (!Ref, !Sub...) as plain values."""
 
 
@@ -40,10 +47,16 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _any_tag)
 
 
-def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
+@functools.cache
+def _parsed_resources(template: Path, modified_ns: int) -> dict[str, Any]:
     data = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
     resources: dict[str, Any] = data.get("Resources", {})
     return resources
+
+
+def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
+    """The template's resources, parsed once per version of the file (a copy: callers may change it)."""
+    return copy.deepcopy(_parsed_resources(template, template.stat().st_mtime_ns))
 
 
 def _table_shape(logical_id: str) -> dict[str, Any]:
