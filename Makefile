@@ -15,8 +15,9 @@ export SAM_CLI_TELEMETRY := 0
 
 # Extra checks run by `make test`; fragments in mk/ append to it.
 TEST_CHECKS :=
+PYTEST_DEPS :=
 
-.PHONY: help venv demo test test-all pytest pytest-all lint typecheck validate build smoke bench chaos clean
+.PHONY: help venv demo test test-all checks pytest pytest-all lint typecheck validate build smoke bench chaos clean
 
 help:
 	@echo "make demo   - load the sample data into a local org and run every built flow through its handlers"
@@ -67,6 +68,21 @@ clean:
 
 -include mk/*.mk
 
-test: lint typecheck $(TEST_CHECKS) pytest
+# Installs the tests need before they start (fragments in mk/ append to it).
+pytest pytest-all: $(PYTEST_DEPS)
 
-test-all: lint typecheck $(TEST_CHECKS) pytest-all
+# `make test` runs the checks side by side (their installs wait mostly on the network and the disk,
+# and most checks use one core), each check's output printed whole when it ends, then the tests
+# (which use both cores). A failing check fails the run before the tests start.
+CHECK_JOBS ?= 4
+SUBMAKE := $(MAKE) --no-print-directory
+
+checks: lint typecheck $(TEST_CHECKS) $(PYTEST_DEPS)
+
+test:
+	@$(SUBMAKE) -j$(CHECK_JOBS) --output-sync=target checks
+	@$(SUBMAKE) pytest
+
+test-all:
+	@$(SUBMAKE) -j$(CHECK_JOBS) --output-sync=target checks
+	@$(SUBMAKE) pytest-all
