@@ -15,8 +15,9 @@ export SAM_CLI_TELEMETRY := 0
 
 # Extra checks run by `make test`; fragments in mk/ append to it.
 TEST_CHECKS :=
+PYTEST_DEPS :=
 
-.PHONY: help venv demo test test-all pytest pytest-all lint typecheck validate build smoke bench chaos clean
+.PHONY: help venv demo test test-all checks pytest pytest-all lint typecheck validate build smoke bench chaos clean
 
 help:
 	@echo "make demo   - load the sample data into a local org and run every built flow through its handlers"
@@ -24,11 +25,16 @@ help:
 	@echo "make test-all - make test plus the tests marked slow (chaos, volume)"
 	@echo "make bench  - the benchmark (API requests per document, throughput, memory, cold start)"
 
-$(STAMP): pyproject.toml
+# The venv is filled from the hashed lock (requirements-dev.lock, `make lock`) by uv, pinned: it
+# downloads and installs in parallel, several times faster than pip on this 2-core machine.
+UV_PIN := uv==0.13.9
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install it (pyenv install 3.12) and retry" >&2; exit 1; }
 	$(PYTHON312) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet '$(UV_PIN)'
+	$(BIN)/uv pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
+	$(BIN)/uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -62,6 +68,21 @@ clean:
 
 -include mk/*.mk
 
-test: lint typecheck $(TEST_CHECKS) pytest
+# Installs the tests need before they start (fragments in mk/ append to it).
+pytest pytest-all: $(PYTEST_DEPS)
 
-test-all: lint typecheck $(TEST_CHECKS) pytest-all
+# `make test` runs the checks side by side (their installs wait mostly on the network and the disk,
+# and most checks use one core), each check's output printed whole when it ends, then the tests
+# (which use both cores). A failing check fails the run before the tests start.
+CHECK_JOBS ?= 4
+SUBMAKE := $(MAKE) --no-print-directory
+
+checks: lint typecheck $(TEST_CHECKS) $(PYTEST_DEPS)
+
+test:
+	@$(SUBMAKE) -j$(CHECK_JOBS) --output-sync=target checks
+	@$(SUBMAKE) pytest
+
+test-all:
+	@$(SUBMAKE) -j$(CHECK_JOBS) --output-sync=target checks
+	@$(SUBMAKE) pytest-all

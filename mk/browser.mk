@@ -24,4 +24,4 @@ browser-deps:
 browser-test: $(STAMP) browser-deps
 	$(BIN)/pytest -q tests/browser
 
-TEST_CHECKS += browser-deps
+PYTEST_DEPS += browser-deps

@@ -15,4 +15,4 @@ $(CLIENTS_STAMP): $(CLIENTS_DIR)/package.json $(CLIENTS_DIR)/package-lock.json $
 .PHONY: clients-deps
 clients-deps: $(CLIENTS_STAMP)
 
-TEST_CHECKS += clients-deps
+PYTEST_DEPS += clients-deps

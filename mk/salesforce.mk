@@ -11,12 +11,29 @@ $(SF_NODE_STAMP): $(SF_DIR)/package.json $(SF_DIR)/package-lock.json
 	cd $(SF_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: check-salesforce
-check-salesforce: $(STAMP) $(SF_NODE_STAMP)
+# Four independent offline checks (make test runs them side by side); check-salesforce adds the
+# Python contract tests, which make test's own pytest run already covers.
+SF_CHECKS := sf-apex-parses sf-apex-semantics sf-metadata-converts sf-lwc-jest
+
+.PHONY: check-salesforce check-salesforce-tools $(SF_CHECKS)
+
+sf-apex-parses: $(SF_NODE_STAMP)
 	cd $(SF_DIR) && node scripts/check-apex-parses.js
+
+sf-apex-semantics: $(STAMP) $(SF_NODE_STAMP)
 	$(PY) $(SF_DIR)/scripts/check_apex_semantics.py
+
+sf-metadata-converts: $(SF_NODE_STAMP)
 	cd $(SF_DIR) && node scripts/check-metadata-converts.js
+
+sf-lwc-jest: $(SF_NODE_STAMP)
 	cd $(SF_DIR) && npx --no-install sfdx-lwc-jest -- --silent
+
+check-salesforce-tools: $(SF_CHECKS)
+
+check-salesforce: check-salesforce-tools $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/salesforce
 
-TEST_CHECKS += check-salesforce
+TEST_CHECKS += check-salesforce-tools
+# tests/unit/salesforce's ApexLink test runs the jars of salesforce/node_modules.
+PYTEST_DEPS += $(SF_NODE_STAMP)

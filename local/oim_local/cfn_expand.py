@@ -44,7 +44,12 @@ class TemplateError(ValueError):
     """The template uses a language extension in a way this expander (and CloudFormation) refuses."""
 
 
-class CfnLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): the pure-Python one takes about a second per
+# read of template.yaml, and every local environment (each end-to-end test) reads the table shapes.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CfnLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """PyYAML loader that turns CloudFormation short forms (!Ref, !GetAtt, !Sub, ...) into the long form."""
 
 

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 import boto3
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 
-from oim_local.console import emit
+from oim_local.console import UsageError, emit
 from oim_local.local_guard import new_token, request_problem, same_token
 from oim_local.runner import events
 from oim_local.runner.aws import REGION
@@ -49,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _serve(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="oim-admin-") as scratch:
         db = args.db
+        if db is not None and not db.exists():
+            raise UsageError(f"{db} does not exist: load data first with 'oim-connector org load PLAN --db FILE', "
+                             "or leave out --db for the sample data")  # fmt: skip
         if db is None:
             db = Path(scratch) / "org.db"
             load_sample(db)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oim_local.commands._org_group import get_org_subparsers
-from oim_local.console import emit
+from oim_local.console import UsageError, emit
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -34,6 +34,9 @@ def run_load(args: argparse.Namespace) -> int:
     from oim_local.org.store import OrgStore
     from oim_local.org.tree import TreeLoadError, load_plans
 
+    for plan in args.plans:
+        if not Path(plan).is_file():
+            raise UsageError(f"{plan}: no such file: check the path")
     store = OrgStore(args.db)
     try:
         report = load_plans(store, args.plans, ignore_unknown_fields=args.ignore_unknown_fields)
@@ -59,8 +62,7 @@ def run_export(args: argparse.Namespace) -> int:
     from oim_local.org.tree import export_tree
 
     if not args.db.exists():
-        print(f"error: {args.db} does not exist; give the SQLite file of a local org", file=sys.stderr)
-        return 1
+        raise UsageError(f"{args.db} does not exist: give the SQLite file of a local org")
     store = OrgStore(args.db)
     try:
         paths = export_tree(store, args.out, as_plan=args.plan)

@@ -13,11 +13,12 @@ from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.reconcile.export import to_csv
 from oim_connector.reconcile.findings import ReconcileReport
+from oim_connector.reconcile.scope import PERIOD_NAME
 from oim_connector.reconcile.service import ReconcileRequest, reconcile
 from oim_connector.settings_store import parse_settings
 
 from oim_local.commands.run import _org
-from oim_local.console import as_text, emit, table
+from oim_local.console import UsageError, as_text, emit, table
 
 EXIT_FINDINGS = 3
 
@@ -52,6 +53,8 @@ def _reconcile(args: argparse.Namespace) -> int:
     settings = parse_settings(args.settings.read_text(encoding="utf-8")) if args.settings else ConnectorSettings()
     flows = tuple(FlowId(f) for f in args.flows) if args.flows else DOCUMENT_FLOWS
     request = ReconcileRequest(period=args.period, company=args.company, flows=flows)
+    if not PERIOD_NAME.match(args.period):
+        raise UsageError(f"'{args.period[:40]}' is not a period name: write it as YYYY/NNN, e.g. 2026/006")
     try:
         with _org(args) as org:
             report = reconcile(org, settings, request, today=dt.datetime.now(dt.UTC).date())

@@ -24,6 +24,7 @@ from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.org.retry import RetryPolicy
 from oim_connector.service import ConnectorService, Services
 from oim_connector.settings_store import StaticSettingsStore, parse_settings
+from pydantic import ValidationError
 
 from oim_local.console import EXIT_OK, EXIT_RECORDS_FAILED, UsageError, emit, progress
 from oim_local.report.table import print_report
@@ -182,8 +183,12 @@ def _credentials_from_environment(instance_url: str) -> SalesforceCredentials:
         data["ca_bundle"] = Path(env["SALESFORCE_CA_BUNDLE_FILE"]).read_text(encoding="utf-8")
     try:
         return SalesforceCredentials.model_validate(data)
-    except ValueError as error:
-        raise SystemExit(f"error: Salesforce credentials are incomplete: {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(str(problem["msg"]).removeprefix("Value error, ") for problem in error.errors())
+        raise SystemExit(
+            f"error: Salesforce credentials are incomplete: {problems}: set the SALESFORCE_* variables "
+            "(see 'oim-connector run --help')"
+        ) from None
 
 
 def _retry_from_environment() -> RetryPolicy:

@@ -24,7 +24,7 @@ from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.settings_repo import DynamoSettingsRepository, VersionConflictError
 
-from oim_local.console import emit
+from oim_local.console import UsageError, emit
 from oim_local.runner.aws import SETTINGS_TABLE
 
 
@@ -119,8 +119,12 @@ def _set(args: argparse.Namespace) -> int:
 
 def _read_file(path: Path) -> ConnectorSettings:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: {(error.strerror or str(error)).lower()}: check the path") from None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
         raise InvalidSettingsError([f"cannot read {path}: {error}"]) from None
     if isinstance(data, dict) and isinstance(data.get("settings"), dict):
         data = data["settings"]  # the shape `settings get` prints

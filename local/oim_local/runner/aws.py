@@ -6,6 +6,8 @@ the same shapes as the deployed stack.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +27,16 @@ TAX_CLAIMS_TABLE = "oim-connector-tax-commit-claims"
 SETTINGS_TABLE = JOBS_TABLE  # the settings are items of the jobs table, as in the stack
 
 
-def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
+@functools.cache
+def _parsed_resources(template: Path, modified_ns: int) -> dict[str, Any]:
     """The stack's resources as CloudFormation creates them (Fn::ForEach loops expanded)."""
     resources: dict[str, Any] = expand(load(template.read_text(encoding="utf-8"))).get("Resources", {})
     return resources
+
+
+def template_resources(template: Path = PROJECT_ROOT / "template.yaml") -> dict[str, Any]:
+    """The template's resources, parsed once per version of the file (a copy: callers may change it)."""
+    return copy.deepcopy(_parsed_resources(template, template.stat().st_mtime_ns))
 
 
 def _table_shape(logical_id: str) -> dict[str, Any]:

@@ -107,3 +107,55 @@ def test_every_command_documents_its_exit_codes(capsys: pytest.CaptureFixture[st
             main(argv)
         help_text = capsys.readouterr().out
         assert "exit codes:" in help_text and "2  a mistake in the command" in help_text, argv
+
+
+def test_run_against_a_real_org_without_credentials(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SALESFORCE_AUTH", "SALESFORCE_ACCESS_TOKEN", "SALESFORCE_CLIENT_ID", "SALESFORCE_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    line = _one_line_error(capsys, ["run", "sales-invoices", "--all-eligible", "--instance-url",
+                                    "https://example.my.salesforce.com"])  # fmt: skip
+    assert line == (
+        "error: Salesforce credentials are incomplete: auth 'token' needs access_token in the Salesforce secret: "
+        "set the SALESFORCE_* variables (see 'oim-connector run --help')"
+    )
+
+
+def test_settings_set_without_an_aws_region(
+    capsys: pytest.CaptureFixture[str], no_aws_region: None, tmp_path: Path
+) -> None:
+    line = _one_line_error(capsys, ["settings", "set", "--value", "sales_invoices.auto_post=true"])
+    assert line.startswith("error: no AWS region: pass --region REGION")
+
+
+def test_settings_validate_of_a_file_that_is_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["settings", "validate", str(tmp_path / "settings.json")])
+    assert line == f"error: {tmp_path / 'settings.json'}: no such file or directory: check the path"
+
+
+def test_org_load_of_a_plan_that_is_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["org", "load", str(tmp_path / "plan.json"), "--db", str(tmp_path / "org.db")])
+    assert line == f"error: {tmp_path / 'plan.json'}: no such file: check the path"
+    assert not (tmp_path / "org.db").exists()
+
+
+def test_org_export_of_a_database_that_does_not_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["org", "export", "--db", str(tmp_path / "org.db"), "--out", str(tmp_path)])
+    assert line == f"error: {tmp_path / 'org.db'} does not exist: give the SQLite file of a local org"
+
+
+def test_admin_serve_on_a_database_that_does_not_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["admin", "serve", "--db", str(tmp_path / "org.db"), "--port", "0"])
+    assert line.startswith(f"error: {tmp_path / 'org.db'} does not exist: load data first")
+    assert not (tmp_path / "org.db").exists()
+
+
+def test_reconcile_of_a_period_that_is_not_a_period_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["reconcile", "--period", "June", "--db", str(tmp_path / "org.db")])
+    assert line == "error: 'June' is not a period name: write it as YYYY/NNN, e.g. 2026/006"
+
+
+def test_reconcile_against_a_database_that_does_not_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["reconcile", "--period", "2026/006", "--db", str(tmp_path / "org.db")])
+    assert line.endswith("does not exist: load data first with 'oim-connector org load PLAN --db FILE'")

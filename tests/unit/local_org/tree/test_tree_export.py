@@ -114,4 +114,5 @@ def test_cli_load_failure_exits_1_with_the_reason(tmp_path: Path, capsys: pytest
     assert main(["org", "load", str(bad), "--db", str(tmp_path / "org.db")]) == 1
     error = capsys.readouterr().err
     assert "Account.json: Account record A1, field Nam" in error
-    assert main(["org", "export", "--db", str(tmp_path / "missing.db"), "--out", str(tmp_path / "o")]) == 1
+    # a database that does not exist is a mistake in the command: exit 2 (tests/unit/cli/test_mistakes.py)
+    assert main(["org", "export", "--db", str(tmp_path / "missing.db"), "--out", str(tmp_path / "o")]) == 2
