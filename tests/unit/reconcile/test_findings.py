@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from oim_connector.errors import BadRequestError
-from oim_connector.flows.registry import JOURNALS, SALES_INVOICES
+from oim_connector.flows.registry import document_flow
 from oim_connector.model.documents import Mapped, TargetDocument
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings
@@ -30,6 +30,9 @@ from oim_connector.reconcile.scope import resolve_scope
 
 from tests.unit.connector import builders as b
 from tests.unit.connector import journal_builders as jb
+
+SALES_INVOICES = document_flow(FlowId.SALES_INVOICES)
+JOURNALS = document_flow(FlowId.JOURNALS)
 
 TODAY = dt.date(2026, 12, 3)
 SETTINGS = ConnectorSettings()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from oim_connector.mapping.payables import PayablesReference
 from oim_connector.mapping.reference import AccountingCurrency, Company, ExchangeRate, Period, ReferenceData
 from oim_connector.mapping.rules import parse_date
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Select, eq
+
+if TYPE_CHECKING:
+    from oim_connector.mapping.payables import PayablesReference
 
 COMPANIES = Select("c2g__codaCompany__c", ("Id", "Name"))
 CURRENCIES = Select(
@@ -100,6 +102,8 @@ def load_reference_data(
 def load_payables_reference(org: OrgPort, settings: object) -> PayablesReference:
     """The shared reference data plus the purchase analysis GLAs of the line-type products,
     which expense tax lines are booked to (read with the line-type mappings)."""
+    from oim_connector.mapping.payables import PayablesReference
+
     base = load_reference_data(org)
     fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     return PayablesReference(**fields, products=dict(base.line_type_product_details))
