@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import tempfile
 import urllib.parse
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -61,6 +63,10 @@ def _serve(args: argparse.Namespace) -> int:
             server = HTTPServer(("127.0.0.1", args.port), _handler_for(env, token))
             emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page?token={token}")
             emit(f"admin token: {token} (send it as Authorization: Bearer <token>)")
+            # Stop on SIGINT or SIGTERM even when started in the background, where the shell
+            # leaves SIGINT ignored (a test's or a script's `kill -INT` was lost and it served on).
+            signal.signal(signal.SIGINT, _stop)
+            signal.signal(signal.SIGTERM, _stop)
             try:
                 server.serve_forever()
             except KeyboardInterrupt:
@@ -68,6 +74,10 @@ def _serve(args: argparse.Namespace) -> int:
             finally:
                 server.server_close()
     return 0
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _local_scheduler() -> None:

@@ -209,4 +209,6 @@ def parse_schema(raw: dict[str, object]) -> Schema:
 @cache
 def load_schema(path: Path = SCHEMA_FILE) -> Schema:
     with path.open(encoding="utf-8") as handle:
-        return parse_schema(yaml.safe_load(handle))
+        # libyaml's parser when PyYAML has it: about 0.05 s instead of 0.35 s in every process that serves an org
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return parse_schema(yaml.load(handle, Loader=loader))  # noqa: S506 - a safe loader
