@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 from oim_connector.ids import RecordId
 from oim_connector.model.flows import FlowId
 from oim_connector.model.report import EarlierParts
+from oim_connector.reference_carry import CarriedReference
 
 JOB_TTL_SECONDS = 14 * 24 * 3600
 
@@ -40,6 +41,7 @@ class JobMessage(BaseModel):
     earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
     calculate_tax: bool | None = None  # "Calculate Tax" asked by the list action (None: the flow's setting)
     requested_by: RecordId | None = None  # the Salesforce user who started the job (its notification)
+    reference: CarriedReference | None = None  # set on continuations: the run's reference data, not loaded again
 
 
 class Job(BaseModel):
