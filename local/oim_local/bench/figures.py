@@ -106,6 +106,39 @@ class VolumeMemory(_Figures):
         return self.peak_memory_mb < self.limit_mb
 
 
+class VolumeRun(_Figures):
+    """One scheduled run at volume through its continuations, read back from the org afterwards."""
+
+    flow: str
+    documents: int = Field(description="eligible source documents before the run")
+    continuations: int
+    wall_seconds: float
+    peak_memory_mb: float
+    limit_mb: int
+    api_requests: int
+    requests_by_kind: dict[str, int]
+    bound: LowerBound
+    latency_ms_per_request: int
+    latency_ms_per_record: int
+    exported: int
+    refused: int
+    exported_without_document: int
+    accounting_documents: int
+    distinct_external_ids: int
+
+    @property
+    def duplicates(self) -> int:
+        return self.accounting_documents - self.distinct_external_ids
+
+    @property
+    def missing(self) -> int:
+        """Sources neither exported nor refused, or exported without their document."""
+        return self.documents - self.exported - self.refused + self.exported_without_document
+
+    def requests_over_bound(self) -> float:
+        return self.api_requests / self.bound.requests if self.bound.requests else 0.0
+
+
 class BenchReport(_Figures):
     settings: BenchSettings
     flows: list[FlowFigures]

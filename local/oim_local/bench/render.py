@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oim_local.bench.figures import BenchReport, FlowFigures, RunFigures
+from oim_local.bench.figures import BenchReport, FlowFigures, RunFigures, VolumeRun
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -71,3 +71,19 @@ def render(report: BenchReport) -> str:
         lines.append("cold start (handler import, fresh interpreter, median; target < 400 ms):")
         lines += [f"  {c.function:<22} {c.import_ms:>7.1f} ms" for c in report.cold_starts]
     return "\n".join(lines)
+
+
+def render_volume(v: VolumeRun) -> str:
+    b = v.bound
+    verdict = "within" if v.peak_memory_mb < v.limit_mb else "OVER"
+    return "\n".join([
+        f"volume: {v.flow}, {v.documents} documents in one scheduled run and {v.continuations} continuations; "
+        f"latency {v.latency_ms_per_request} ms a request + {v.latency_ms_per_record} ms a record",
+        f"  exported {v.exported}  refused {v.refused}  accounting documents {v.accounting_documents}  "
+        f"duplicates {v.duplicates}  missing {v.missing}",
+        f"  requests {v.api_requests} against a lower bound of {b.requests} ({b.reads} reads of {b.rows} rows, "
+        f"{b.writes} writes of {b.nodes} nodes in {b.graphs} graphs) = {v.requests_over_bound():.3f}x (target <= 1.1x)",
+        f"  by kind {dict(sorted(v.requests_by_kind.items()))}",
+        f"  peak memory {v.peak_memory_mb:.1f} MB ({verdict} {v.limit_mb} MB)  wall {v.wall_seconds:.1f} s "
+        f"({v.documents / v.wall_seconds if v.wall_seconds else 0:.1f} documents/s)",
+    ])  # fmt: skip
