@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=50,
         help="documents the baseline runs (its wall time is scaled to the whole set; 0 skips it; default 50)",
     )
+    parser.add_argument("--no-competent", action="store_true", help="skip the competent client (collections of 200)")
     parser.add_argument("--flows", nargs="+", metavar="FLOW", help="only these flows")
     parser.add_argument("--no-memory", action="store_true", help="skip the traced memory pass")
     parser.add_argument(
@@ -118,6 +119,7 @@ def _run(args: argparse.Namespace) -> int:
             memory=not args.no_memory,
             cold_start_runs=args.cold_start_runs,
             memory_documents=args.memory_documents,
+            competent=not args.no_competent,
         )
         report = run_bench(
             options,
