@@ -68,8 +68,9 @@ def test_four_accounts_keep_four_requests_in_flight_and_every_request_full() -> 
     # 10,000 nodes: 20 requests of 500 at best; each account's 2,500 nodes fill 5 requests of its own.
     assert len(recorder.requests) == 20
     assert sorted(g for r in recorder.requests for g in r) == sorted(key_of)
-    per_key = 5 * PER_REQUEST + 2500 * PER_NODE  # each account's requests, one after another
-    assert wall < 1.25 * per_key
+    per_key = 5 * PER_REQUEST + 2500 * PER_NODE  # each account's requests, one after another: the floor
+    one_at_a_time = 4 * per_key
+    assert per_key <= wall < one_at_a_time / 2  # (measured 1.0-1.1x the floor on a quiet machine)
 
 
 def test_a_partly_filled_request_waits_for_the_next_batch_instead_of_going_half_empty() -> None:
