@@ -129,9 +129,7 @@ class FlowFigures(_Figures):
 class ColdStart(_Figures):
     function: str
     import_ms: float = Field(description="median import time of the handler module in a fresh interpreter")
-    import_cpu_ms: float | None = Field(
-        default=None, description="the same imports' CPU time"
-    )
+    import_cpu_ms: float | None = Field(default=None, description="the same imports' CPU time")
 
 
 class BenchSettings(_Figures):
