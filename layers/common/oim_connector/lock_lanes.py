@@ -7,7 +7,8 @@ the most work waiting first (it is the run's critical path), then others to fill
 up to the graph API's limits (500 nodes, 75 graphs, 15 node types).
 
 A request goes out only when it is full, or when nothing more can come for what it carries:
-the caller waits on a batch whose graphs are in it, or has said no more batches follow.
+the caller waits on a batch whose graphs are in it, or has said no more batches follow; even
+then a remainder waits for a lane in flight whose own remainder would fit beside it.
 Until then, a partly filled request waits for the next batch's graphs, so graphs pack across
 batch boundaries while the next batch is being read and mapped.
 
@@ -162,12 +163,18 @@ class LockLanes:
                 break
         if not units:
             return None
-        if full or self._final or any(u.ticket.waited for u in units):
+        if full or ((self._final or any(u.ticket.waited for u in units)) and not self._joinable(nodes)):
             return keys, units
         for unit in reversed(units):  # not worth a request yet: back to the front of its lane
             self._lanes.setdefault(unit.key, _Lane()).units.appendleft(unit)
             self._lanes[unit.key].nodes += unit.nodes
         return None
+
+    def _joinable(self, nodes: int) -> bool:
+        """A lane in flight has a remainder that fits beside these nodes: once its request is answered, both go in
+        one request instead of two (at most one request's wait, for a request fewer)."""
+        return any(key in self._held and lane.units[0].graph is not None and nodes + lane.nodes <= MAX_NODES_PER_REQUEST
+                   for key, lane in self._lanes.items())  # fmt: skip
 
     def _take(self, key: str) -> _Unit:
         lane = self._lanes[key]
