@@ -70,6 +70,29 @@ class JobQueue(Protocol):
     def send(self, message: JobMessage) -> None: ...
 
 
+# A DynamoDB item holds 400 KB: a run's report (one result per document) is kept within this many characters.
+MAX_STORED_REPORT_CHARS = 300_000
+
+
+def stored_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as the job keeps it: whole when it fits an item, else its failures first, then as many other
+    results as fit, and how many were left out (the counts always cover them all)."""
+    if len(json.dumps(report)) <= MAX_STORED_REPORT_CHARS:
+        return report
+    results = report.get("results") or []
+    failed = [r for r in results if isinstance(r, dict) and r.get("outcome") == "failed"]
+    others = [r for r in results if not (isinstance(r, dict) and r.get("outcome") == "failed")]
+    kept: list[Any] = []
+    budget = MAX_STORED_REPORT_CHARS - len(json.dumps({**report, "results": []})) - 100
+    for result in [*failed, *others]:
+        size = len(json.dumps(result)) + 2
+        if size > budget:
+            break
+        kept.append(result)
+        budget -= size
+    return {**report, "results": kept, "resultsNotStored": len(results) - len(kept)}
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -104,7 +127,7 @@ class DynamoJobStore:
         values: dict[str, Any] = {":s": {"S": status.value}, ":u": {"S": _now()}, ":c": {"N": str(continuations)}}
         expression = "SET #s = :s, updatedAt = :u, continuations = :c"
         if report is not None:
-            values[":r"] = {"S": json.dumps(report)}
+            values[":r"] = {"S": json.dumps(stored_report(report))}
             expression += ", report = :r"
         self._client.update_item(
             TableName=self._table,
