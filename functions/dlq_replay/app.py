@@ -14,7 +14,6 @@ import json
 import os
 from typing import Any, Literal
 
-import boto3
 from oim_connector.dlq.notes import DynamoFailureNotes
 from oim_connector.dlq.reinvoke import LambdaReinvoker, reinvoke_applies, reinvoke_dead_letters
 from oim_connector.dlq.replay import list_dead_letters, replay, resolve_queue
@@ -54,6 +53,8 @@ def _sources() -> dict[str, str]:
 @metrics.log_metrics()
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    import boto3  # on first use: the handler's import (the cold start) stays short
+
     try:
         request = ReplayRequest.model_validate(event)
     except ValidationError as error:

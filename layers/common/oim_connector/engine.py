@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, cast
 
 from oim_connector.convergence import Held, held_documents, posted_refusal
 from oim_connector.errors import ConfigurationError, DailyLimitReachedError, OrgError, TransientOrgError
 from oim_connector.flows.base import DocumentFlow
 from oim_connector.graphs import plan_graphs
 from oim_connector.hooks import Hook, HookContext, apply_hook, load_hook
-from oim_connector.lock_lanes import run_without_shared_locks
+from oim_connector.lock_lanes import LockLanes, Ticket
 from oim_connector.mapping.avalara import needs_calculation, tax_refusal
+from oim_connector.mapping.reference import ReferenceData
 from oim_connector.mapping.rules import release_stale_claim
 from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
 from oim_connector.model.report import DocumentRef, Outcome, RunReport, SourceResult
 from oim_connector.model.requests import RunRequest, TriggerKind
-from oim_connector.model.settings import AvalaraFlowSettings, ConnectorSettings
-from oim_connector.org.graph import Graph, GraphResult, pack_graphs
+from oim_connector.model.settings import AvalaraFlowSettings, ConnectorSettings, FieldRule, FlowSettings
+from oim_connector.org.graph import Graph, GraphResult
 from oim_connector.org.port import OrgPort
 from oim_connector.org.soql import Condition, Select, all_of, eq, gt, is_in
 from oim_connector.tax.calculate import TAX_SOURCES, calculate_tax
@@ -54,6 +59,9 @@ class RunContext:
     # Avalara AvaTax for runs that calculate tax before export, made on first use (reading its secret);
     # None, or a factory answering None, when no connection is configured.
     tax_factory: Callable[[], TaxPort | None] | None = None
+    # The flow's reference data: given when a continuation carries it, else loaded by the run's first batch
+    # (and left here for the caller to carry on).
+    reference: ReferenceData | None = None
     _tax: list[TaxPort | None] = field(default_factory=list, repr=False)
 
     def tax(self) -> TaxPort | None:
@@ -74,6 +82,10 @@ class _WriteOutcome:
     unknown: str | None = None  # the outcome is unknown (transport failure after retries)
     refused: str | None = None  # refused before or after writing (a posted document, a write that did not converge)
 
+    def take(self, other: _WriteOutcome) -> None:
+        """What a second attempt (converging, smaller graphs) answered replaces the first's."""
+        self.graph_results, self.unknown, self.refused = other.graph_results, other.unknown, other.refused
+
 
 def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunReport:
     report = RunReport(flow=request.flow.value, trigger=request.trigger.value, run_id=request.run_id,
@@ -92,49 +104,114 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
     # Loaded before anything is read, so a hook that cannot be imported fails the run at once.
     hook = (flow_settings.hook, load_hook(flow_settings.hook)) if flow_settings.hook else None
     requests_before = ctx.org.usage().requests_made
-    reference = None
+    writer = _Writer(ctx, flow)
+
+    def out_of_time() -> bool:
+        return request.all_eligible and _out_of_time(ctx)
+
     try:
-        for batch, missing in _batches(request, flow, ctx, extra):
-            explained = flow.explain_missing(ctx.org, missing) if missing else {}
-            if request.trigger == TriggerKind.EVENT and extra:
-                # An OIM event for a record that does not meet the custom criteria is acknowledged, not an error.
-                for record_id in [i for i in missing if i not in explained]:
-                    reason = f"not created automatically: its {flow_settings.custom_criteria_field} is not checked"
-                    report.add(SourceResult(source_id=record_id, outcome=Outcome.SKIPPED, reason=reason))
-                missing = [i for i in missing if i in explained]
-            for record_id in missing:
-                report.add(SourceResult(
-                    source_id=record_id, outcome=Outcome.FAILED,
-                    errors=[explained.get(record_id) or f"No {flow.source_object} record has the Id {record_id}" +
-                            (" that meets the automatic-creation criteria" if extra else "")],
-                ))  # fmt: skip
-            if not batch:
-                continue
-            if reference is None:
-                reference = flow.load_reference(ctx.org, ctx.settings)
-            stale_before = ctx.stale_before()
-            avalara = flow.avalara(ctx.settings)
-            tax_errors: dict[str, str] = {}
-            if avalara is not None and _calculates_tax(request, avalara) and not request.dry_run:
-                batch, tax_errors = _calculate_tax(flow, batch, avalara, ctx, report)
-            mapped = [
-                _tax_gate(flow.map(release_stale_claim(r, stale_before), ref=reference, settings=ctx.settings,
-                                   rules=rules, today=ctx.today), r, avalara, flow, tax_errors)
-                for r in batch
-            ]  # fmt: skip
-            # Sources some run has tried before may have a partly written document to converge.
-            attempted = {str(r["Id"]) for r in batch if _attempted(r)}
-            _process(mapped, flow, ctx, report, request, hook, attempted)
-            if ctx.progress is not None:
-                ctx.progress(report)
-            if request.all_eligible and _out_of_time(ctx):
-                report.checkpoint = str(batch[-1]["Id"])
+        with writer.lanes, _ReadAhead(_batches(request, flow, ctx, extra)) as reader:
+            submitted: deque[_Submitted] = deque()
+            stopped_early = False
+            while True:
+                # One batch always goes; then each further one only while time is left for it.
+                if submitted and out_of_time():
+                    stopped_early = True
+                    break
+                item = reader.take()
+                if item is None:
+                    break
+                batch, missing, last = item
+                if not last and not out_of_time():
+                    reader.prefetch()  # the next batch is read while this one is mapped and written
+                _report_missing(report, request, flow, ctx, missing, extra, flow_settings)
+                if batch:
+                    if ctx.reference is None:
+                        ctx.reference = flow.load_reference(ctx.org, ctx.settings)
+                    mapped = _map_batch(request, flow, ctx, report, batch, rules)
+                    # Sources some run has tried before may have a partly written document to converge.
+                    attempted = {str(r["Id"]) for r in batch if _attempted(r)}
+                    submitted.append(writer.submit(mapped, report, request, hook, attempted, str(batch[-1]["Id"])))
+                if last:
+                    break
+                while len(submitted) > 1:  # the oldest batch is done while the newest is queued behind it
+                    writer.finish(submitted.popleft(), report)
+            writer.lanes.finish()
+            checkpoint = None
+            while submitted:
+                checkpoint = writer.finish(submitted.popleft(), report)
+            writer.mark_pending_errors()
+            if stopped_early and checkpoint is not None:
+                report.checkpoint = checkpoint
                 report.stopped_reason = "time budget reached: a continuation carries on from the checkpoint"
-                break
     except DailyLimitReachedError as error:
         report.stopped_reason = error.message
     report.api_requests = ctx.org.usage().requests_made - requests_before
     return report
+
+
+def _report_missing(
+    report: RunReport, request: RunRequest, flow: DocumentFlow, ctx: RunContext, missing: list[str],
+    extra: list[Condition], flow_settings: FlowSettings,
+) -> None:  # fmt: skip
+    explained = flow.explain_missing(ctx.org, missing) if missing else {}
+    if request.trigger == TriggerKind.EVENT and extra:
+        # An OIM event for a record that does not meet the custom criteria is acknowledged, not an error.
+        for record_id in [i for i in missing if i not in explained]:
+            reason = f"not created automatically: its {flow_settings.custom_criteria_field} is not checked"
+            report.add(SourceResult(source_id=record_id, outcome=Outcome.SKIPPED, reason=reason))
+        missing = [i for i in missing if i in explained]
+    for record_id in missing:
+        report.add(SourceResult(
+            source_id=record_id, outcome=Outcome.FAILED,
+            errors=[explained.get(record_id) or f"No {flow.source_object} record has the Id {record_id}" +
+                    (" that meets the automatic-creation criteria" if extra else "")],
+        ))  # fmt: skip
+
+
+def _map_batch(
+    request: RunRequest, flow: DocumentFlow, ctx: RunContext, report: RunReport, batch: list[dict[str, object]],
+    rules: list[FieldRule],
+) -> list[Mapped]:  # fmt: skip
+    assert ctx.reference is not None
+    stale_before = ctx.stale_before()
+    avalara = flow.avalara(ctx.settings)
+    tax_errors: dict[str, str] = {}
+    if avalara is not None and _calculates_tax(request, avalara) and not request.dry_run:
+        batch, tax_errors = _calculate_tax(flow, batch, avalara, ctx, report)
+    return [
+        _tax_gate(flow.map(release_stale_claim(r, stale_before), ref=ctx.reference, settings=ctx.settings,
+                           rules=rules, today=ctx.today), r, avalara, flow, tax_errors)
+        for r in batch
+    ]  # fmt: skip
+
+
+class _ReadAhead[T]:
+    """Batches read one ahead in a background thread, only when asked (``prefetch``)."""
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        self._next: Future[T | None] | None = None
+
+    def prefetch(self) -> None:
+        if self._next is None:
+            self._next = self._pool.submit(next, self._items, None)
+
+    def take(self) -> T | None:
+        self.prefetch()
+        assert self._next is not None
+        future, self._next = self._next, None
+        return future.result()
+
+    def __enter__(self) -> _ReadAhead[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
 
 
 def _calculates_tax(request: RunRequest, avalara: AvalaraFlowSettings) -> bool:
@@ -193,9 +270,33 @@ def _out_of_time(ctx: RunContext) -> bool:
     return ctx.remaining_seconds is not None and ctx.remaining_seconds() < ctx.min_seconds_per_batch
 
 
+# Salesforce runs at most 5 queries in one composite call (25 subrequests, at most 5 of them queries).
+_QUERIES_PER_COMPOSITE = 5
+
+
+class _RidingQuery:
+    """The org, with one more query riding in its next composite of queries when that has room for it."""
+
+    def __init__(self, org: OrgPort, select: Select) -> None:
+        self._org = org
+        self._select = select
+        self.rows: list[dict[str, object]] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._org, name)
+
+    def query_batch(self, selects: Sequence[Select]) -> list[list[dict[str, Any]]]:
+        if self.rows is not None or not len(selects) % _QUERIES_PER_COMPOSITE:
+            return self._org.query_batch(selects)
+        *answers, rows = self._org.query_batch([*selects, self._select])
+        self.rows = list(rows)
+        return answers
+
+
 def _batches(
     request: RunRequest, flow: DocumentFlow, ctx: RunContext, extra: list[Condition]
-) -> Iterator[tuple[list[dict[str, object]], list[str]]]:
+) -> Iterator[tuple[list[dict[str, object]], list[str], bool]]:
+    """(records, requested ids not found, whether it is the last batch)."""
     extra_conditions = list(extra)
     if request.record_ids is not None:
         ids = list(dict.fromkeys(request.record_ids))
@@ -204,101 +305,207 @@ def _batches(
             where = all_of([is_in("Id", chunk), *extra_conditions])
             records = list(ctx.org.query(flow.selection(ctx.settings, where)))
             found = {str(r["Id"]) for r in records}
-            yield records, [i for i in chunk if i not in found]
+            yield records, [i for i in chunk if i not in found], start + IDS_PER_QUERY >= len(ids)
         return
     after = request.after_id
+    # One record more than a batch is read: it says whether another batch follows (so no empty query ends a
+    # run whose total is a multiple of the batch size), and it opens that batch.
+    carried: list[dict[str, object]] = []
     while True:
         conditions = [*extra_conditions]
         if after:
             conditions.append(gt("Id", after))
         where = flow.eligible_where(ctx.settings, conditions, stale_before=ctx.stale_before())
-        records = list(ctx.org.query(flow.selection(ctx.settings, where, limit=ctx.batch_size)))
-        yield records, []
-        if len(records) < ctx.batch_size:
-            return
-        after = str(records[-1]["Id"])
-
-
-def _process(
-    mapped: list[Mapped],
-    flow: DocumentFlow,
-    ctx: RunContext,
-    report: RunReport,
-    request: RunRequest,
-    hook: tuple[str, Hook] | None = None,
-    attempted: frozenset[str] | set[str] = frozenset(),
-) -> None:
-    ready = []
-    failures: list[tuple[str, str]] = []
-    writable = [item for item in mapped if not item.skip_reason and not item.not_eligible and not item.errors]
-    if hook is not None:
-        context = HookContext(request.flow.value, request.trigger.value, request.run_id, request.dry_run)
-        hooked = apply_hook(hook[0], hook[1], writable, context)
-        for item in hooked.dropped:
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.SKIPPED, reason=f"dropped by hook {hook[0]}"))  # fmt: skip
-        changed = {item.source_id: item for item in hooked.kept}
-        mapped = [changed.get(m.source_id, m) for m in mapped
-                  if m.skip_reason or m.not_eligible or m.errors or m.source_id in changed]  # fmt: skip
-    for item in mapped:
-        if item.skip_reason:
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.SKIPPED, reason=item.skip_reason))  # fmt: skip
-        elif item.not_eligible:
-            # Not an error: nothing is marked on the record, so list views of Export Error stay actionable.
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.NOT_ELIGIBLE,
-                                    reason="not eligible: " + "; ".join(item.not_eligible)))  # fmt: skip
-        elif item.errors:
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.FAILED, errors=list(item.errors)))  # fmt: skip
-            failures.append((item.source_id, "; ".join(item.errors)))
-        elif request.dry_run:
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.WOULD_CREATE, documents=_document_refs(item, {})))  # fmt: skip
+        select = flow.selection(ctx.settings, where, limit=ctx.batch_size + 1 - len(carried))
+        if ctx.reference is None:
+            # The first batch's query rides in the composite call that loads the reference data.
+            riding = _RidingQuery(ctx.org, select)
+            ctx.reference = flow.load_reference(cast(OrgPort, riding), ctx.settings)
+            fetched = riding.rows if riding.rows is not None else list(ctx.org.query(select))
         else:
-            ready.append(item)
-    if request.dry_run:
-        return
-    try:
-        outcomes = _write(ready, ctx, attempted, flow.document_label)
-    finally:
-        if failures:
-            _mark_errors(ctx.org, flow, failures)
-    created_ids: dict[str, str] = {}
-    for outcome in outcomes:
-        for result in outcome.graph_results:
-            for node in result.nodes.values():
-                if node.reference_id.startswith("h") and node.record_id:
-                    created_ids[f"{outcome.mapped.source_id}:{node.reference_id}"] = node.record_id
-    names = _document_names(ctx, flow, created_ids) if ctx.fetch_document_names else {}
-    graph_failures: list[tuple[str, str]] = []
-    for outcome in outcomes:
-        item = outcome.mapped
-        if outcome.unknown is not None:
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name, outcome=Outcome.FAILED,
-                                    errors=[outcome.unknown],
-                                    reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
-            continue
-        errors = [msg for result in outcome.graph_results if not result.successful for msg in _graph_errors(result)]
-        if outcome.refused or errors or not outcome.graph_results:
-            message = outcome.refused or (
-                f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
+            fetched = list(ctx.org.query(select))
+        records = carried + fetched
+        if len(records) <= ctx.batch_size:
+            yield records, [], True
+            return
+        batch, carried = records[: ctx.batch_size], records[ctx.batch_size :]
+        after = str(carried[-1]["Id"])
+        yield batch, [], False
+
+
+@dataclass
+class _Submitted:
+    """A batch handed to the writer: what it reports once its ticket is answered."""
+
+    early: list[SourceResult]  # not written: skipped, not eligible, refused by the mapping, or a dry run
+    outcomes: list[_WriteOutcome]
+    ticket: Ticket | None
+    last_id: str
+
+
+class _Writer:
+    """Writes batches through lock lanes, reports each batch once its writes are answered, and marks
+    Export Error on refused sources a few hundred at a time, beside the writes."""
+
+    def __init__(self, ctx: RunContext, flow: DocumentFlow) -> None:
+        self.ctx = ctx
+        self.flow = flow
+        self.nodes = ctx.settings.general.nodes_per_graph
+        self.lanes = LockLanes(self._send, ctx.settings.general.max_parallel_requests)
+        self._owner: dict[str, _WriteOutcome] = {}
+        self._graphs = 0
+        self._failures: list[tuple[str, str]] = []
+        self._marks: list[Ticket] = []
+
+    def submit(
+        self, mapped: list[Mapped], report: RunReport, request: RunRequest, hook: tuple[str, Hook] | None,
+        attempted: set[str], last_id: str,
+    ) -> _Submitted:  # fmt: skip
+        early: list[SourceResult] = []
+        ready: list[Mapped] = []
+        writable = [item for item in mapped if not item.skip_reason and not item.not_eligible and not item.errors]
+        if hook is not None:
+            context = HookContext(request.flow.value, request.trigger.value, request.run_id, request.dry_run)
+            hooked = apply_hook(hook[0], hook[1], writable, context)
+            for item in hooked.dropped:
+                early.append(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                          outcome=Outcome.SKIPPED, reason=f"dropped by hook {hook[0]}"))  # fmt: skip
+            changed = {item.source_id: item for item in hooked.kept}
+            mapped = [changed.get(m.source_id, m) for m in mapped
+                      if m.skip_reason or m.not_eligible or m.errors or m.source_id in changed]  # fmt: skip
+        failures: list[tuple[str, str]] = []
+        for item in mapped:
+            if item.skip_reason:
+                early.append(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                          outcome=Outcome.SKIPPED, reason=item.skip_reason))  # fmt: skip
+            elif item.not_eligible:
+                # Not an error: nothing is marked on the record, so list views of Export Error stay actionable.
+                early.append(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                          outcome=Outcome.NOT_ELIGIBLE,
+                                          reason="not eligible: " + "; ".join(item.not_eligible)))  # fmt: skip
+            elif item.errors:
+                early.append(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                          outcome=Outcome.FAILED, errors=list(item.errors)))  # fmt: skip
+                failures.append((item.source_id, "; ".join(item.errors)))
+            elif request.dry_run:
+                refs = _document_refs(item, {})
+                early.append(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                          outcome=Outcome.WOULD_CREATE, documents=refs))  # fmt: skip
+            else:
+                ready.append(item)
+        if request.dry_run:
+            return _Submitted(early, [], None, last_id)
+        outcomes, ticket = self._queue(ready, attempted)
+        self._failures += failures
+        if len(self._failures) >= MARKS_PER_CALL:
+            self._mark_pending()
+        return _Submitted(early, outcomes, ticket, last_id)
+
+    def _queue(self, ready: Sequence[Mapped], attempted: set[str]) -> tuple[list[_WriteOutcome], Ticket]:
+        """Documents that fit one graph and were never tried go as graphs, packed by lock key; the rest
+        (bigger than a graph, or maybe partly written by an earlier run) converge one by one, as tasks."""
+        graphs: list[tuple[str, Graph]] = []
+        tasks: list[tuple[str, Callable[[], None]]] = []
+        outcomes = []
+        for item in ready:
+            outcome = _WriteOutcome(item)
+            outcomes.append(outcome)
+            plans = plan_graphs(item, self.nodes)
+            held = held_documents(self.ctx.org, item) if len(plans) == 1 and item.source_id in attempted else None
+            if len(plans) > 1 or (held is not None and held.headers):
+                tasks.append((_lock_key(item), partial(self._converge, outcome, held)))
+                continue
+            self._graphs += 1
+            graph = Graph(f"g{self._graphs}", plans[0].nodes)
+            self._owner[graph.graph_id] = outcome
+            graphs.append((_lock_key(item), graph))
+        return outcomes, self.lanes.add(graphs, tasks)
+
+    def _converge(self, outcome: _WriteOutcome, held: Held | None) -> None:
+        outcome.take(_write_converging(outcome.mapped, self.ctx, self.nodes, self.flow.document_label, held))
+
+    def _send(self, graphs: list[Graph]) -> None:
+        """One request (in a lane's thread); a graph over a governor limit is written again in smaller graphs."""
+        owners = [self._owner.pop(g.graph_id) for g in graphs]
+        try:
+            results = self.ctx.org.run_graphs(graphs)
+        except DailyLimitReachedError:
+            raise
+        except (TransientOrgError, OrgError) as error:
+            for outcome in owners:
+                outcome.unknown = f"Salesforce could not be reached reliably: {error.message}"
+            return
+        by_id = {g.graph_id: o for g, o in zip(graphs, owners, strict=True)}
+        for result in results:
+            by_id[result.graph_id].graph_results.append(result)
+        for outcome in owners:
+            if any(_hit_governor_limit(r) for r in outcome.graph_results):
+                # Accounting's triggers ran out of a governor limit: write it again in smaller graphs.
+                label = self.flow.document_label
+                outcome.take(_write_converging(outcome.mapped, self.ctx, self.nodes // 2, label))
+
+    def finish(self, submitted: _Submitted, report: RunReport) -> str:
+        """Wait for the batch's writes and report them; returns the batch's last source Id."""
+        if submitted.ticket is not None:
+            submitted.ticket.wait()
+        for result in submitted.early:
+            report.add(result)
+        outcomes = submitted.outcomes
+        flow, ctx = self.flow, self.ctx
+        created_ids: dict[str, str] = {}
+        for outcome in outcomes:
+            for graph_result in outcome.graph_results:
+                for node in graph_result.nodes.values():
+                    if node.reference_id.startswith("h") and node.record_id:
+                        created_ids[f"{outcome.mapped.source_id}:{node.reference_id}"] = node.record_id
+        names = _document_names(ctx, flow, created_ids) if ctx.fetch_document_names else {}
+        written: list[SourceResult] = []
+        for outcome in outcomes:
+            item = outcome.mapped
+            if outcome.unknown is not None:
+                report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                        outcome=Outcome.FAILED, errors=[outcome.unknown],
+                                        reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
+                continue
+            errors = [m for r in outcome.graph_results if not r.successful for m in _graph_errors(r)]
+            if outcome.refused or errors or not outcome.graph_results:
+                message = outcome.refused or (
+                    f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
+                )
+                report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                        outcome=Outcome.FAILED, errors=[message]))  # fmt: skip
+                self._failures.append((item.source_id, message))
+                continue
+            refs = _document_refs(item, {k.split(":", 1)[1]: v for k, v in created_ids.items()
+                                         if k.startswith(item.source_id + ":")}, names)  # fmt: skip
+            created = any(
+                node.created for r in outcome.graph_results for node in r.nodes.values() if node.reference_id == "h0"
             )
-            report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                    outcome=Outcome.FAILED, errors=[message]))  # fmt: skip
-            graph_failures.append((item.source_id, message))
-            continue
-        refs = _document_refs(item, {k.split(":", 1)[1]: v for k, v in created_ids.items()
-                                     if k.startswith(item.source_id + ":")}, names)  # fmt: skip
-        created = any(
-            node.created for r in outcome.graph_results for node in r.nodes.values() if node.reference_id == "h0"
-        )
-        report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
-                                outcome=Outcome.CREATED if created else Outcome.UPDATED, documents=refs))  # fmt: skip
-    if graph_failures:
-        _mark_errors(ctx.org, flow, graph_failures)
-    _auto_post(flow, ctx, report)
+            result = SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                  outcome=Outcome.CREATED if created else Outcome.UPDATED, documents=refs)  # fmt: skip
+            report.add(result)
+            written.append(result)
+        _auto_post(flow, ctx, written)
+        if ctx.progress is not None:
+            ctx.progress(report)
+        return submitted.last_id
+
+    def _mark_pending(self) -> None:
+        """Export Error on the refused sources so far, in a lane of its own beside the writes."""
+        failures, self._failures = self._failures, []
+        task = partial(_mark_errors, self.ctx.org, self.flow, failures)
+        self._marks.append(self.lanes.add([], [(_MARKS_LANE, task)]))
+
+    def mark_pending_errors(self) -> None:
+        if self._failures:
+            self._mark_pending()
+        for ticket in self._marks:
+            ticket.wait()
+
+
+# Export Error marks of a run go one call after another (each reads, writes and reads again).
+_MARKS_LANE = "\x00export-error-marks"
+MARKS_PER_CALL = 200
 
 
 def _graph_errors(result: GraphResult) -> list[str]:
@@ -318,34 +525,6 @@ def _document_refs(item: Mapped, ids: dict[str, str], names: dict[str, str] | No
 
 def _lock_key(item: Mapped) -> str:
     return item.lock_key or item.source_id
-
-
-def _write(
-    ready: Sequence[Mapped], ctx: RunContext, attempted: frozenset[str] | set[str], label: str
-) -> list[_WriteOutcome]:
-    """Documents that fit one graph and were never tried go packed and in parallel; the rest
-    (bigger than a graph, or maybe partly written by an earlier run) converge one by one."""
-    nodes = ctx.settings.general.nodes_per_graph
-    plain: list[Mapped] = []
-    careful: list[tuple[Mapped, Held | None]] = []
-    for item in ready:
-        if len(plan_graphs(item, nodes)) > 1:
-            careful.append((item, None))
-        elif item.source_id in attempted:
-            held = held_documents(ctx.org, item)
-            if held.headers:
-                careful.append((item, held))
-            else:
-                plain.append(item)
-        else:
-            plain.append(item)
-    outcomes = _write_packed(plain, ctx, nodes)
-    for index, outcome in enumerate(outcomes):
-        if outcome.unknown is None and any(_hit_governor_limit(r) for r in outcome.graph_results):
-            # Accounting's triggers ran out of a governor limit: write it again in smaller graphs.
-            outcomes[index] = _write_converging(outcome.mapped, ctx, nodes // 2, label)
-    outcomes += [_write_converging(item, ctx, nodes, label, held) for item, held in careful]
-    return outcomes
 
 
 MIN_NODES_PER_GRAPH = 10
@@ -403,47 +582,6 @@ def _not_converged(org: OrgPort, item: Mapped, label: str) -> str | None:
         f"The {label} in Accounting does not match the source after writing: {len(extra)} lines too many, "
         f"{len(missing)} missing, incomplete: {', '.join(incomplete) or 'none'}; the next run converges it"
     )
-
-
-def _write_packed(ready: Sequence[Mapped], ctx: RunContext, nodes: int) -> list[_WriteOutcome]:
-    """Graphs packed into as few requests as allowed, sent in parallel; none in flight share a parent."""
-    if not ready:
-        return []
-    graphs: list[Graph] = []
-    owner: dict[str, _WriteOutcome] = {}
-    lock_keys: dict[str, str] = {}
-    outcomes = []
-    for item in sorted(ready, key=_lock_key):  # one parent's documents end up in the same requests
-        outcome = _WriteOutcome(item)
-        outcomes.append(outcome)
-        (plan,) = plan_graphs(item, nodes)
-        graph_id = f"g{len(graphs)}"
-        graphs.append(Graph(graph_id, plan.nodes))
-        owner[graph_id] = outcome
-        lock_keys[graph_id] = _lock_key(item)
-
-    def keys_of(request_graphs: list[Graph]) -> frozenset[str]:
-        return frozenset(lock_keys[g.graph_id] for g in request_graphs)
-
-    def send(request_graphs: list[Graph]) -> None:
-        _send_graphs(request_graphs, owner, ctx.org)
-
-    parallel = ctx.settings.general.max_parallel_requests
-    run_without_shared_locks(pack_graphs(graphs), keys_of, parallel, send)
-    return outcomes
-
-
-def _send_graphs(request_graphs: list[Graph], owner: dict[str, _WriteOutcome], org: OrgPort) -> None:
-    try:
-        results = org.run_graphs(request_graphs)
-    except DailyLimitReachedError:
-        raise
-    except (TransientOrgError, OrgError) as error:
-        for graph in request_graphs:
-            owner[graph.graph_id].unknown = f"Salesforce could not be reached reliably: {error.message}"
-        return
-    for result in results:
-        owner[result.graph_id].graph_results.append(result)
 
 
 def _mark_errors(org: OrgPort, flow: DocumentFlow, failures: Sequence[tuple[str, str]]) -> None:
@@ -521,10 +659,11 @@ def _document_names(ctx: RunContext, flow: DocumentFlow, ids: dict[str, str]) ->
     return names
 
 
-def _auto_post(flow: DocumentFlow, ctx: RunContext, report: RunReport) -> None:
+def _auto_post(flow: DocumentFlow, ctx: RunContext, written: Sequence[SourceResult]) -> None:
+    """Posts the documents just written (this batch's: earlier batches posted theirs)."""
     if not flow.settings_of(ctx.settings).auto_post:
         return
-    to_post = [(r, d) for r in report.results if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
+    to_post = [(r, d) for r in written if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
                for d in r.documents if d.id]  # fmt: skip
     if not to_post:
         return

@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 from oim_connector.ids import RecordId
 from oim_connector.model.flows import FlowId
 from oim_connector.model.report import EarlierParts
+from oim_connector.reference_carry import CarriedReference
 
 JOB_TTL_SECONDS = 14 * 24 * 3600
 
@@ -40,6 +41,7 @@ class JobMessage(BaseModel):
     earlier: EarlierParts | None = None  # set on continuations: what the run's earlier parts did
     calculate_tax: bool | None = None  # "Calculate Tax" asked by the list action (None: the flow's setting)
     requested_by: RecordId | None = None  # the Salesforce user who started the job (its notification)
+    reference: CarriedReference | None = None  # set on continuations: the run's reference data, not loaded again
 
 
 class Job(BaseModel):
@@ -66,6 +68,29 @@ class JobStore(Protocol):
 
 class JobQueue(Protocol):
     def send(self, message: JobMessage) -> None: ...
+
+
+# A DynamoDB item holds 400 KB: a run's report (one result per document) is kept within this many characters.
+MAX_STORED_REPORT_CHARS = 300_000
+
+
+def stored_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as the job keeps it: whole when it fits an item, else its failures first, then as many other
+    results as fit, and how many were left out (the counts always cover them all)."""
+    if len(json.dumps(report)) <= MAX_STORED_REPORT_CHARS:
+        return report
+    results = report.get("results") or []
+    failed = [r for r in results if isinstance(r, dict) and r.get("outcome") == "failed"]
+    others = [r for r in results if not (isinstance(r, dict) and r.get("outcome") == "failed")]
+    kept: list[Any] = []
+    budget = MAX_STORED_REPORT_CHARS - len(json.dumps({**report, "results": []})) - 100
+    for result in [*failed, *others]:
+        size = len(json.dumps(result)) + 2
+        if size > budget:
+            break
+        kept.append(result)
+        budget -= size
+    return {**report, "results": kept, "resultsNotStored": len(results) - len(kept)}
 
 
 def _now() -> str:
@@ -102,7 +127,7 @@ class DynamoJobStore:
         values: dict[str, Any] = {":s": {"S": status.value}, ":u": {"S": _now()}, ":c": {"N": str(continuations)}}
         expression = "SET #s = :s, updatedAt = :u, continuations = :c"
         if report is not None:
-            values[":r"] = {"S": json.dumps(report)}
+            values[":r"] = {"S": json.dumps(stored_report(report))}
             expression += ", report = :r"
         self._client.update_item(
             TableName=self._table,

@@ -17,12 +17,14 @@ from oim_connector.errors import BadRequestError, ConfigurationError, NotFoundEr
 from oim_connector.flows.registry import document_flow
 from oim_connector.jobs import Job, JobMessage, JobQueue, JobStatus, JobStore
 from oim_connector.model.flows import FlowId
-from oim_connector.model.report import EarlierParts, RunReport, carry, whole_run
+from oim_connector.model.report import EarlierParts, RunReport, whole_run
+from oim_connector.model.report import carry as carry_parts
 from oim_connector.model.requests import RunRequest, TriggerKind
 from oim_connector.model.settings import ConnectorSettings
 from oim_connector.notifications import RunListener
 from oim_connector.org.port import OrgPort
 from oim_connector.org.renamed import renamed
+from oim_connector.reference_carry import CarriedReference, carry, reuse
 from oim_connector.settings_store import SettingsStore
 from oim_connector.tax.port import TaxPort
 
@@ -66,7 +68,18 @@ class ConnectorService:
         remaining_seconds: Callable[[], float] | None = None,
         progress: Callable[[RunReport], None] | None = None,
     ) -> RunReport:
+        return self._run(request, remaining_seconds, progress)[0]
+
+    def _run(
+        self,
+        request: RunRequest,
+        remaining_seconds: Callable[[], float] | None = None,
+        progress: Callable[[RunReport], None] | None = None,
+        carried: CarriedReference | None = None,
+    ) -> tuple[RunReport, CarriedReference | None]:
+        """The run's report and, when it stopped at a checkpoint, the reference data its continuation reuses."""
         settings = self.services.settings.load()
+        started = self.services.clock()
         flow = document_flow(request.flow)
         ctx = RunContext(
             org=self.org(settings),
@@ -78,8 +91,15 @@ class ConnectorService:
             fetch_document_names=request.trigger in (TriggerKind.RECORD, TriggerKind.LIST, TriggerKind.CLI),
             progress=progress,
             tax_factory=self.services.tax,
+            reference=reuse(carried, settings, started),
         )
-        return run_flow(request, flow, ctx)
+        loaded_here = ctx.reference is None
+        report = run_flow(request, flow, ctx)
+        if not report.checkpoint or ctx.reference is None:
+            return report, None
+        if not loaded_here and carried is not None:
+            return report, carried
+        return report, carry(ctx.reference, settings, started)
 
     def record_action(self, flow: FlowId, record_id: str, calculate_tax: bool = False) -> RunReport:
         return self.run(RunRequest(flow=flow, trigger=TriggerKind.RECORD, run_id=_run_id(), record_ids=(record_id,),
@@ -136,13 +156,13 @@ class ConnectorService:
             after_id=message.after_id,
             calculate_tax=message.calculate_tax,
         )
-        report = self.run(request, remaining_seconds)
+        report, reference = self._run(request, remaining_seconds, carried=message.reference)
         # The job's status and the run's summary speak for the whole run, not only for this part.
         whole = whole_run(message.earlier, report)
         whole.started_by = message.requested_by
         if report.checkpoint and message.continuation < MAX_CONTINUATIONS:
             following = {"after_id": report.checkpoint, "continuation": message.continuation + 1,
-                         "earlier": carry(message.earlier, report)}  # fmt: skip
+                         "earlier": carry_parts(message.earlier, report), "reference": reference}  # fmt: skip
             queue.send(message.model_copy(update=following))
             jobs.update(message.job_id, JobStatus.RUNNING, whole.to_json_dict(), message.continuation + 1)
         else:
@@ -153,9 +173,10 @@ class ConnectorService:
 
     def scheduled(self, flow: FlowId, run_key: str, remaining_seconds: Callable[[], float] | None) -> RunReport:
         request = RunRequest(flow=flow, trigger=TriggerKind.SCHEDULE, run_id=run_key, all_eligible=True)
-        report = self.run(request, remaining_seconds)
+        report, reference = self._run(request, remaining_seconds)
         if report.checkpoint:
-            self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE, carry(None, report))
+            earlier = carry_parts(None, report)
+            self._continue_later(flow, run_key, report.checkpoint, TriggerKind.SCHEDULE, earlier, reference)
         else:
             self._finished(report)
         return report
@@ -178,13 +199,14 @@ class ConnectorService:
             listener.run_finished(report, general)
 
     def _continue_later(
-        self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind, earlier: EarlierParts
-    ) -> None:
+        self, flow: FlowId, run_key: str, after_id: str, trigger: TriggerKind, earlier: EarlierParts,
+        reference: CarriedReference | None,
+    ) -> None:  # fmt: skip
         jobs, queue = self._async_ports()
         job_id = f"{run_key}-{uuid.uuid4().hex[:8]}"
         jobs.create(job_id, flow)
         queue.send(JobMessage(job_id=job_id, flow=flow, trigger=trigger.value, all_eligible=True, after_id=after_id,
-                              continuation=1, earlier=earlier))  # fmt: skip
+                              continuation=1, earlier=earlier, reference=reference))  # fmt: skip
 
     def _async_ports(self) -> tuple[JobStore, JobQueue]:
         if self.services.jobs is None or self.services.queue is None:

@@ -44,6 +44,40 @@ class RunFigures(_Figures):
         return self.documents / self.wall_seconds if self.wall_seconds else 0.0
 
 
+class Floor(_Figures):
+    """The least wall time any client could take on this data under the latency model:
+
+    ``first read + max(all requests' latency / in-flight limit, the heaviest lock key's own latency)``,
+    where a request costs ``latency_ms_per_request`` plus ``latency_ms_per_record`` per record it writes,
+    all requests are the lower bound's, and one lock key's requests run one after another."""
+
+    latency_ms_per_request: int
+    latency_ms_per_record: int
+    max_in_flight: int
+    lock_keys: int
+    heaviest_key_nodes: int
+    heaviest_key_requests: int
+    bound_requests: int
+    nodes: int
+
+    @property
+    def all_requests_seconds(self) -> float:
+        return (self.bound_requests * self.latency_ms_per_request + self.nodes * self.latency_ms_per_record) / 1000
+
+    @property
+    def heaviest_key_seconds(self) -> float:
+        ms = (
+            self.heaviest_key_requests * self.latency_ms_per_request
+            + self.heaviest_key_nodes * self.latency_ms_per_record
+        )
+        return ms / 1000
+
+    @property
+    def seconds(self) -> float:
+        parallel = self.all_requests_seconds / max(1, self.max_in_flight)
+        return self.latency_ms_per_request / 1000 + max(parallel, self.heaviest_key_seconds)
+
+
 class FlowFigures(_Figures):
     flow: str
     implemented: bool
@@ -51,6 +85,23 @@ class FlowFigures(_Figures):
     bound: LowerBound | None = None
     connector: RunFigures | None = None
     baseline: RunFigures | None = None
+    competent: RunFigures | None = None
+    floor: Floor | None = None
+
+    def wall_over_floor(self) -> float | None:
+        if self.floor is None or self.connector is None or not self.floor.seconds:
+            return None
+        return self.connector.wall_seconds / self.floor.seconds
+
+    def competent_request_ratio(self) -> float | None:
+        if self.competent is None or self.connector is None or not self.connector.api_requests:
+            return None
+        return self.competent.api_requests / self.connector.api_requests
+
+    def competent_time_ratio(self) -> float | None:
+        if self.competent is None or self.connector is None or not self.connector.wall_seconds:
+            return None
+        return self.competent.wall_seconds / self.connector.wall_seconds
 
     def requests_over_bound(self) -> float | None:
         if self.bound is None or self.connector is None or not self.bound.requests:
@@ -78,6 +129,7 @@ class FlowFigures(_Figures):
 class ColdStart(_Figures):
     function: str
     import_ms: float = Field(description="median import time of the handler module in a fresh interpreter")
+    import_cpu_ms: float | None = Field(default=None, description="the same imports' CPU time")
 
 
 class BenchSettings(_Figures):
@@ -104,6 +156,39 @@ class VolumeMemory(_Figures):
     @property
     def within_limit(self) -> bool:
         return self.peak_memory_mb < self.limit_mb
+
+
+class VolumeRun(_Figures):
+    """One scheduled run at volume through its continuations, read back from the org afterwards."""
+
+    flow: str
+    documents: int = Field(description="eligible source documents before the run")
+    continuations: int
+    wall_seconds: float
+    peak_memory_mb: float
+    limit_mb: int
+    api_requests: int
+    requests_by_kind: dict[str, int]
+    bound: LowerBound
+    latency_ms_per_request: int
+    latency_ms_per_record: int
+    exported: int
+    refused: int
+    exported_without_document: int
+    accounting_documents: int
+    distinct_external_ids: int
+
+    @property
+    def duplicates(self) -> int:
+        return self.accounting_documents - self.distinct_external_ids
+
+    @property
+    def missing(self) -> int:
+        """Sources neither exported nor refused, or exported without their document."""
+        return self.documents - self.exported - self.refused + self.exported_without_document
+
+    def requests_over_bound(self) -> float:
+        return self.api_requests / self.bound.requests if self.bound.requests else 0.0
 
 
 class BenchReport(_Figures):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oim_local.bench.figures import BenchReport, FlowFigures, RunFigures
+from oim_local.bench.figures import BenchReport, FlowFigures, RunFigures, VolumeRun
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -36,9 +36,25 @@ def _flow_rows(flow: FlowFigures) -> list[str]:
         )
     if flow.note:
         rows.append(f"  note       {flow.note}")
+    if flow.floor is not None:
+        f = flow.floor
+        rows.append(
+            f"  floor      {f.seconds:.1f} s = {f.latency_ms_per_request} ms first read + max(all {f.bound_requests} "
+            f"requests' latency {f.all_requests_seconds:.1f} s / {f.max_in_flight} in flight, heaviest of "
+            f"{f.lock_keys} lock keys {f.heaviest_key_seconds:.1f} s = {f.heaviest_key_requests} requests x "
+            f"{f.latency_ms_per_request} ms + {f.heaviest_key_nodes} records x {f.latency_ms_per_record} ms)"
+        )
     rows += _run_rows("connector", flow.connector)
+    if flow.competent is not None:
+        rows += _run_rows("competent", flow.competent)
     if flow.baseline is not None:
         rows += _run_rows("baseline", flow.baseline)
+    if flow.floor is not None or flow.competent is not None:
+        rows.append(
+            f"  targets    requests/bound {_ratio(flow.requests_over_bound())} (<= 1.1x)   wall/floor "
+            f"{_ratio(flow.wall_over_floor())} (<= 1.25x)   competent/connector requests "
+            f"{_ratio(flow.competent_request_ratio())} (>= 2x), wall {_ratio(flow.competent_time_ratio())} (>= 3x)"
+        )
     rows.append(
         f"  ratios     connector/bound {_ratio(flow.requests_over_bound())} (target <= 1.25x)   "
         f"baseline/connector requests {_ratio(flow.baseline_request_ratio())} (target >= 100x; "
@@ -68,6 +84,23 @@ def render(report: BenchReport) -> str:
             "",
         ]
     if report.cold_starts:
-        lines.append("cold start (handler import, fresh interpreter, median; target < 400 ms):")
-        lines += [f"  {c.function:<22} {c.import_ms:>7.1f} ms" for c in report.cold_starts]
+        lines.append("cold start (handler import, fresh interpreter, median of wall and CPU time; target < 150 ms):")
+        lines += [f"  {c.function:<22} {c.import_ms:>7.1f} ms wall {_number(c.import_cpu_ms, 1):>7} ms CPU"
+                  for c in report.cold_starts]  # fmt: skip
     return "\n".join(lines)
+
+
+def render_volume(v: VolumeRun) -> str:
+    b = v.bound
+    verdict = "within" if v.peak_memory_mb < v.limit_mb else "OVER"
+    return "\n".join([
+        f"volume: {v.flow}, {v.documents} documents in one scheduled run and {v.continuations} continuations; "
+        f"latency {v.latency_ms_per_request} ms a request + {v.latency_ms_per_record} ms a record",
+        f"  exported {v.exported}  refused {v.refused}  accounting documents {v.accounting_documents}  "
+        f"duplicates {v.duplicates}  missing {v.missing}",
+        f"  requests {v.api_requests} against a lower bound of {b.requests} ({b.reads} reads of {b.rows} rows, "
+        f"{b.writes} writes of {b.nodes} nodes in {b.graphs} graphs) = {v.requests_over_bound():.3f}x (target <= 1.1x)",
+        f"  by kind {dict(sorted(v.requests_by_kind.items()))}",
+        f"  peak memory {v.peak_memory_mb:.1f} MB ({verdict} {v.limit_mb} MB)  wall {v.wall_seconds:.1f} s "
+        f"({v.documents / v.wall_seconds if v.wall_seconds else 0:.1f} documents/s)",
+    ])  # fmt: skip

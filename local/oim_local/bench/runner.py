@@ -11,13 +11,23 @@ from pathlib import Path
 from oim_connector.flows.registry import document_flow, implemented_flows
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId
 from oim_connector.model.settings import ConnectorSettings, JournalSettings
+from oim_connector.org.graph import MAX_GRAPHS_PER_REQUEST, MAX_NODES_PER_REQUEST
 
 from oim_local.bench.baseline import run_baseline
 from oim_local.bench.bounds import eligible_rows, lower_bound, lower_bound_in_batches
 from oim_local.bench.coldstart import cold_starts
+from oim_local.bench.competent import KeyWork, run_competent
 from oim_local.bench.connector import run_connector
 from oim_local.bench.dataset import DataSet, prepare
-from oim_local.bench.figures import BenchReport, BenchSettings, FlowFigures, RunFigures, VolumeMemory
+from oim_local.bench.figures import (
+    BenchReport,
+    BenchSettings,
+    Floor,
+    FlowFigures,
+    LowerBound,
+    RunFigures,
+    VolumeMemory,
+)
 from oim_local.bench.memory import run_memory
 from oim_local.bench.vendor import SQS_BATCH_SIZE, run_vendor_baseline, run_vendor_connector, unlinked_sites
 from oim_local.org.runtime import FaultPlan
@@ -39,6 +49,7 @@ class BenchOptions:
     memory: bool = True
     cold_start_runs: int = 3
     memory_documents: int = 0  # sales invoices of the memory-at-volume run (0 skips it)
+    competent: bool = True  # the competent client (collections of 200), over every document
     settings: ConnectorSettings | None = None
 
 
@@ -122,6 +133,11 @@ def _bench_flow(
             data.fresh_org(db), flow, settings, FaultPlan(), documents=documents, trace_memory=True
         )
         connector = connector.model_copy(update={"peak_memory_mb": traced.peak_memory_mb})
+    competent = floor = None
+    if options.competent:
+        progress(f"{flow.value}: competent client (collections of 200) over {documents} documents")
+        competent, work = run_competent(data.fresh_org(db), flow, settings, faults, today=dt.date.today())
+        floor = _floor(work, lower_bound(rows, graphs, nodes), nodes, settings, options)
     baseline = None
     if options.baseline_documents:
         progress(f"{flow.value}: baseline over {min(documents, options.baseline_documents)} documents")
@@ -137,7 +153,26 @@ def _bench_flow(
         bound=lower_bound(rows, graphs, nodes),
         connector=connector,
         baseline=baseline,
+        competent=competent,
+        floor=floor,
     )
+
+
+def _floor(
+    work: list[KeyWork], bound: LowerBound, nodes: int, settings: ConnectorSettings, options: BenchOptions
+) -> Floor:
+    heaviest = work[0] if work else KeyWork("", 0, 0)
+    return Floor(
+        latency_ms_per_request=options.latency_ms_per_request,
+        latency_ms_per_record=options.latency_ms_per_record,
+        max_in_flight=settings.general.max_parallel_requests,
+        lock_keys=len(work),
+        heaviest_key_nodes=heaviest.nodes,
+        heaviest_key_requests=max(-(-heaviest.nodes // MAX_NODES_PER_REQUEST),
+                                  -(-heaviest.graphs // MAX_GRAPHS_PER_REQUEST)),
+        bound_requests=bound.requests,
+        nodes=nodes,
+    )  # fmt: skip
 
 
 def _volume_memory(options: BenchOptions, settings: ConnectorSettings) -> VolumeMemory:

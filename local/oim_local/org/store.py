@@ -60,6 +60,9 @@ class OrgStore:
         self._local = threading.local()  # the connection this thread's unit of work borrowed, and its depth
         self._pool: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
+        # Write transactions of this process queue here, in turn, rather than in SQLite's busy handler,
+        # whose growing sleeps (up to 100 ms a try) left the file idle while requests waited for it.
+        self._writer = threading.Lock()
         self._closed = False
         # Used outside any unit of work (single-threaded callers such as exports): the first connection.
         self._main = self._open()
@@ -143,7 +146,13 @@ class OrgStore:
             depth = self._local.depth
             savepoint = f"sp_{depth}"
             if depth == 0:
-                _begin_waiting_for_locks(conn, self.lock_wait_seconds)
+                if not self._writer.acquire(timeout=self.lock_wait_seconds):
+                    raise _unable_to_lock(self.lock_wait_seconds)
+                try:
+                    _begin_waiting_for_locks(conn, self.lock_wait_seconds)
+                except BaseException:
+                    self._writer.release()
+                    raise
             else:
                 conn.execute(f"SAVEPOINT {savepoint}")
             self._local.depth += 1
@@ -152,13 +161,22 @@ class OrgStore:
             except BaseException:
                 self._local.depth -= 1
                 if depth == 0:
-                    conn.execute("ROLLBACK")
+                    try:
+                        conn.execute("ROLLBACK")
+                    finally:
+                        self._writer.release()
                 else:
                     conn.execute(f"ROLLBACK TO {savepoint}")
                     conn.execute(f"RELEASE {savepoint}")
                 raise
             self._local.depth -= 1
-            conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+            if depth == 0:
+                try:
+                    conn.execute("COMMIT")
+                finally:
+                    self._writer.release()
+            else:
+                conn.execute(f"RELEASE {savepoint}")
 
     def _now(self) -> str:
         return format_datetime(self._clock())
@@ -679,12 +697,16 @@ def _begin_waiting_for_locks(conn: sqlite3.Connection, wait_seconds: float) -> N
     except sqlite3.OperationalError as error:
         if "locked" not in str(error) and "busy" not in str(error):
             raise
-        raise SalesforceApiError(
-            400,
-            "UNABLE_TO_LOCK_ROW",
-            "unable to obtain exclusive access to this record or 1 records: another transaction held it "
-            f"for more than {wait_seconds:g} seconds",
-        ) from None
+        raise _unable_to_lock(wait_seconds) from None
+
+
+def _unable_to_lock(wait_seconds: float) -> SalesforceApiError:
+    return SalesforceApiError(
+        400,
+        "UNABLE_TO_LOCK_ROW",
+        "unable to obtain exclusive access to this record or 1 records: another transaction held it "
+        f"for more than {wait_seconds:g} seconds",
+    )
 
 
 class _PostingRefused(Exception):

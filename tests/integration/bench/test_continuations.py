@@ -65,9 +65,13 @@ def test_a_tiny_time_budget_runs_through_many_continuations_exactly_once(tmp_pat
         ).total_size
         invoices = env.org.store.query("SELECT COUNT() FROM c2g__codaInvoice__c").total_size
 
-    assert invocations >= DOCUMENTS // BATCH  # every batch in its own invocation, then one that finds nothing
+    assert invocations == DOCUMENTS // BATCH  # every batch in its own invocation, none left to find nothing
     assert created == exported == invoices == DOCUMENTS
     assert counters.graphs == DOCUMENTS  # each document written once: no graph resent, none skipped
+    # The reference data is loaded once (one composite of queries, the first batch's query riding in it) and
+    # carried on in the messages; each later part reads its batch with one query and none ends on an empty one.
+    assert counters.requests_by_kind.get("composite") == 1, counters.requests_by_kind
+    assert counters.requests_by_kind.get("query") == DOCUMENTS // BATCH - 1, counters.requests_by_kind
     # One summary (email, Salesforce, run history) for the whole run, after its last part.
     [summary] = summaries.reports
     assert summary.run_id == "nightly@2026-09-15T02:00Z"

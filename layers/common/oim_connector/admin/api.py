@@ -15,7 +15,6 @@ from oim_connector.errors import BadRequestError, ConfigurationError, ConnectorE
 from oim_connector.model.flows import DOCUMENT_FLOWS, FlowId, parse_flow
 from oim_connector.model.json_body import load_json_object
 from oim_connector.observability import logger
-from oim_connector.reconcile.service import ReconcileRequest
 from oim_connector.settings_repo import VersionConflictError
 
 # Settings with every flow's custom mappings stay far below this; API Gateway's own cap is 10 MB.
@@ -116,6 +115,8 @@ def build_admin_api(service: Callable[[], AdminService]) -> APIGatewayRestResolv
         if not period:
             raise BadRequestError("Give the period to reconcile: ?period=YYYY/NNN, e.g. 2026/006")
         flows = tuple(flow_of(f.strip()) for f in (query.get("flows") or "").split(",") if f.strip())
+        from oim_connector.reconcile.service import ReconcileRequest
+
         request = ReconcileRequest(
             period=period, company=(query.get("company") or "").strip() or None, flows=flows or DOCUMENT_FLOWS
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -18,9 +18,11 @@ from oim_connector.admin.validation import validate_settings
 from oim_connector.errors import ConfigurationError, ConnectorError
 from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings, FieldRule
-from oim_connector.org.adapter import SalesforceOrg
-from oim_connector.reconcile.service import ReconcileRequest, reconcile
 from oim_connector.settings_repo import SettingsRepository
+
+if TYPE_CHECKING:  # simple-salesforce and the reconciliation load on first use: the admin page's cold start stays short
+    from oim_connector.org.adapter import SalesforceOrg
+    from oim_connector.reconcile.service import ReconcileRequest
 
 
 class InvalidSettingsError(ConnectorError):
@@ -121,4 +123,6 @@ class AdminService:
         """The month-end reconciliation of a period (reads only), with the saved settings' mappings."""
         settings = self.services.settings.read().settings
         day = today or dt.datetime.now(dt.UTC).date()
+        from oim_connector.reconcile.service import reconcile
+
         return reconcile(self.services.org(), settings, request, today=day).to_json_dict()

@@ -1,0 +1,155 @@
+"""One scheduled run at volume (100,000 documents), through its continuations, measured and checked.
+
+The org is served by ``oim-connector org serve`` in its own process (with the latency model, if
+asked), so the traced peak memory is the connector's alone. The Lambda budget is short on
+purpose (``timeout_seconds``), so the run goes through several continuations as it would in
+AWS. Afterwards the org is read back: every eligible source exported or refused, one
+accounting document per exported source (no duplicate, none missing), and the requests the
+org counted against the lower bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import ssl
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from oim_connector.flows.registry import document_flow
+from oim_connector.model.documents import EXPORT_STATUS_FIELD, EXTERNAL_ID_FIELD
+from oim_connector.model.flows import FlowId
+from oim_connector.model.settings import ConnectorSettings
+from oim_connector.org.soql import Select
+
+from oim_local.bench.bounds import eligible_rows, lower_bound
+from oim_local.bench.dataset import prepare
+from oim_local.bench.figures import LowerBound, VolumeRun
+from oim_local.bench.memory import MEMORY_LIMIT_MB
+from oim_local.bench.vendor import quiet_logs
+from oim_local.org.store import OrgStore
+from oim_local.runner.aws import update_secret
+from oim_local.runner.environment import LocalEnvironment
+from oim_local.runner.events import schedule_event
+from oim_local.runner.handlers import load_handler
+
+_READY_LINES = ("instance_url", "token", "ca_cert")
+
+
+@contextlib.contextmanager
+def served_org(db_path: Path, latency_ms: int, latency_ms_per_record: int) -> Iterator[dict[str, Any]]:
+    """``oim-connector org serve`` in a child process; yields the Salesforce secret that reaches it."""
+    command = [sys.executable, "-c", "from oim_local.cli import main; raise SystemExit(main())", "org", "serve",
+               "--db", str(db_path), "--latency-ms", str(latency_ms),
+               "--latency-ms-per-record", str(latency_ms_per_record)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        served = dict(process.stdout.readline().strip().split(": ", 1) for _ in _READY_LINES)
+        yield {
+            "auth": "token",
+            "instance_url": served["instance_url"],
+            "access_token": served["token"],
+            "ca_bundle": Path(served["ca_cert"]).read_text(encoding="utf-8"),
+            "api_version": "62.0",
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _counters(secret: dict[str, Any]) -> dict[str, Any]:
+    context = ssl.create_default_context(cadata=secret["ca_bundle"])
+    request = urllib.request.Request(  # noqa: S310 (the local org on 127.0.0.1)
+        secret["instance_url"] + "/__local/counters", headers={"Authorization": f"Bearer {secret['access_token']}"}
+    )
+    with urllib.request.urlopen(request, context=context, timeout=30) as answer:  # noqa: S310
+        counters: dict[str, Any] = json.loads(answer.read())
+    return counters
+
+
+def run_volume(
+    work_dir: Path,
+    *,
+    documents: int,
+    flow: FlowId = FlowId.SALES_INVOICES,
+    lines_per_invoice: int = 5,
+    settings: ConnectorSettings | None = None,
+    latency_ms: int = 0,
+    latency_ms_per_record: int = 0,
+    timeout_seconds: float = 300.0,
+) -> VolumeRun:
+    settings = settings or ConnectorSettings()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    data = prepare(work_dir, documents=documents, lines_per_invoice=lines_per_invoice, flows=(flow,))
+    db = data.fresh_org(work_dir / "run.db")
+    definition = document_flow(flow)
+    store = OrgStore(db)
+    try:
+        eligible, rows = eligible_rows(store, definition, settings)
+    finally:
+        store.close()
+    function = flow.python_name
+    load_handler(function)
+    with (
+        served_org(db, latency_ms, latency_ms_per_record) as secret,
+        LocalEnvironment(work_dir / "idle.db", settings=settings, quiet=True, warm=True,
+                         timeout_seconds=timeout_seconds) as env,
+        quiet_logs(),
+    ):  # fmt: skip
+        assert env.resources is not None
+        update_secret(env.resources.secret_arn, secret)
+        tracemalloc.start()
+        started = time.perf_counter()
+        env.invoke(function, schedule_event(flow.value), drain_jobs=False)
+        continuations = len(env.drain_jobs(function))
+        wall = time.perf_counter() - started
+        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        counters = _counters(secret)
+    check = _check(db, flow)
+    bound: LowerBound = lower_bound(rows, int(counters["graphs"]), int(counters["nodes"]))
+    return VolumeRun(
+        flow=flow.value, documents=eligible, continuations=continuations, wall_seconds=wall,
+        peak_memory_mb=peak_mb, limit_mb=MEMORY_LIMIT_MB, api_requests=int(counters["total_requests"]),
+        requests_by_kind=dict(counters["requests_by_kind"]), bound=bound, latency_ms_per_request=latency_ms,
+        latency_ms_per_record=latency_ms_per_record, **check,
+    )  # fmt: skip
+
+
+def _check(db: Path, flow: FlowId) -> dict[str, int]:
+    """Read back from the org: exported and refused sources, documents and distinct external ids."""
+    definition = document_flow(flow)
+    store = OrgStore(db)
+    try:
+
+        def count(soql: str) -> int:
+            return store.query(soql).total_size
+
+        source = definition.source_object
+        exported = count(f"SELECT COUNT() FROM {source} WHERE {EXPORT_STATUS_FIELD} = 'Exported'")  # noqa: S608
+        refused = count(f"SELECT COUNT() FROM {source} WHERE {EXPORT_STATUS_FIELD} = 'Export Error'")  # noqa: S608
+        unlinked = count(
+            f"SELECT COUNT() FROM {source} WHERE {EXPORT_STATUS_FIELD} = 'Exported' "  # noqa: S608
+            f"AND {definition.back_link_field} = null"
+        )
+        external_ids: set[str] = set()
+        targets = 0
+        for row in store.query(Select(definition.target_object, ("Id", EXTERNAL_ID_FIELD)).render()).records:
+            targets += 1
+            external_ids.add(str(row.get(EXTERNAL_ID_FIELD)))
+    finally:
+        store.close()
+    return {
+        "exported": exported,
+        "refused": refused,
+        "exported_without_document": unlinked,
+        "accounting_documents": targets,
+        "distinct_external_ids": len(external_ids),
+    }
