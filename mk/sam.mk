@@ -15,7 +15,7 @@ CFN_LINT_STRICT := --append-rules cfn_lint_serverless.rules --include-checks I
 TEST_CHECKS += validate build smoke
 
 $(VENV)/.cfn-lint-serverless: $(STAMP)
-	@$(BIN)/python -c 'import cfn_lint_serverless' 2>/dev/null || $(BIN)/python -m pip install --quiet '$(CFN_LINT_SERVERLESS)'
+	@$(BIN)/python -c 'import cfn_lint_serverless' 2>/dev/null || $(BIN)/uv pip install --quiet --python $(PY) '$(CFN_LINT_SERVERLESS)'
 	@touch $@
 
 validate: $(STAMP) $(VENV)/.cfn-lint-serverless

@@ -6,24 +6,19 @@
 # The template's IAM auth and least privilege are proven by tests/unit/template; secrets in
 # logs, SOQL injection, hooks and hostile bodies by tests/unit/security and tests/e2e.
 PIP_AUDIT := pip-audit==2.9.0
-UV := uv==0.13.9
 LOCK_FLAGS := --quiet --generate-hashes --python-version 3.12 --python-platform x86_64-manylinux2014
 
 TEST_CHECKS += audit-deps
 
 $(VENV)/.pip-audit: $(STAMP)
-	@$(BIN)/python -c 'import pip_audit' 2>/dev/null || $(BIN)/python -m pip install --quiet '$(PIP_AUDIT)'
+	@$(BIN)/python -c 'import pip_audit' 2>/dev/null || $(BIN)/uv pip install --quiet --python $(PY) '$(PIP_AUDIT)'
 	@touch $@
 
 audit-deps: $(VENV)/.pip-audit
 	$(BIN)/python mk/security_audit.py
 
-$(VENV)/.uv: $(STAMP)
-	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet '$(UV)'
-	@touch $@
-
 # Pinned, hashed locks of the layer (what Lambda runs) and of the tools (the dev extras).
-lock: $(VENV)/.uv
+lock: $(STAMP)
 	$(BIN)/uv pip compile $(LOCK_FLAGS) -o layers/common/requirements.lock layers/common/requirements.txt
 	$(BIN)/uv pip compile $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
@@ -35,7 +30,7 @@ CHECKOV_VENV := $(VENV)/checkov
 TEST_CHECKS += checkov
 
 $(CHECKOV_VENV)/.installed: $(STAMP)
-	@test -x $(CHECKOV_VENV)/bin/checkov || { $(PYTHON312) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV)'; }
+	@test -x $(CHECKOV_VENV)/bin/checkov || { $(BIN)/uv venv --quiet --python $(PYTHON312) $(CHECKOV_VENV) && $(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python '$(CHECKOV)'; }
 	@touch $@
 
 # checkov cannot expand Fn::ForEach (on template.yaml it warns "Failed to create a new template with
