@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("wiring",),  # the composition root: builds the services from the environment
     ("admin",),
     ("service", "reconcile"),
-    ("engine", "convergence", "graphs", "lock_lanes", "jobs"),
+    ("engine", "convergence", "graphs", "lock_lanes", "jobs", "reference_carry"),
     ("flows", "tax"),
     ("org", "settings_repo", "settings_store", "notifications", "hooks", "observability"),
     ("mapping",),
