@@ -28,6 +28,24 @@ class FlowVerdict(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class OracleVerdict(BaseModel):
+    """The independent oracle's verdict on one flow: every field of every source's outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: str
+    judged: int = 0
+    documents: int = 0  # sources the oracle intends a document for
+    refusals: int = 0  # sources the oracle intends refused
+    right: int = 0
+    wrong: int = 0  # sources whose outcome differs in at least one field
+    wrong_fields: int = 0
+    missing: int = 0  # intended documents Accounting does not hold
+    false_export_errors: int = 0  # sources marked Export Error that the oracle intends exported
+    lines: int = 0
+    problems: list[str] = Field(default_factory=list)
+
+
 class ChaosFigures(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -44,6 +62,7 @@ class ChaosFigures(BaseModel):
     daily_limit_untouched_new: int = 0
     daily_limit_problem: str | None = None
     verdicts: list[FlowVerdict] = Field(default_factory=list)
+    oracle: list[OracleVerdict] = Field(default_factory=list)
     wall_seconds: float = 0.0
 
     def total(self, name: str) -> int:
@@ -52,7 +71,15 @@ class ChaosFigures(BaseModel):
     @property
     def ok(self) -> bool:
         bad = ("duplicates", "lost", "stuck", "unmarked_failures", "wrong_totals", "orphans")
-        return all(self.total(name) == 0 for name in bad) and self.daily_limit_problem is None
+        oracle_bad = ("wrong", "missing", "false_export_errors")
+        return (
+            all(self.total(name) == 0 for name in bad)
+            and all(self.oracle_total(name) == 0 for name in oracle_bad)
+            and self.daily_limit_problem is None
+        )
+
+    def oracle_total(self, name: str) -> int:
+        return sum(int(getattr(v, name)) for v in self.oracle)
 
     def render(self) -> str:
         faults = sum(self.faults_injected.values())
@@ -78,6 +105,12 @@ class ChaosFigures(BaseModel):
             f"wrong totals:     {self.total('wrong_totals')}",
             f"orphans:          {self.total('orphans')}",
             f"refused, not in the data set's plan: {self.total('manifest_disagreements')} (marked Export Error)",
+            f"oracle:           {self.oracle_total('judged')} sources judged field by field "
+            f"({self.oracle_total('documents')} documents, {self.oracle_total('lines')} lines, "
+            f"{self.oracle_total('refusals')} refusals): {self.oracle_total('right')} right, "
+            f"{self.oracle_total('wrong')} wrong ({self.oracle_total('wrong_fields')} fields), "
+            f"{self.oracle_total('missing')} missing",
+            f"false Export Errors: {self.oracle_total('false_export_errors')}",
             f"wall time:        {self.wall_seconds:.1f} s",
             f"verdict:          {'OK' if self.ok else 'FAILED'}",
         ]
@@ -86,4 +119,6 @@ class ChaosFigures(BaseModel):
         for verdict in self.verdicts:
             lines.extend(f"  {verdict.flow}: {problem}" for problem in verdict.problems[:10])
             lines.extend(f"  {verdict.flow}: note: {note}" for note in verdict.notes[:5])
+        for judged in self.oracle:
+            lines.extend(f"  {judged.flow}: oracle: {problem}" for problem in judged.problems[:10])
         return "\n".join(lines)

@@ -4,6 +4,7 @@ runs until the dust settles, then the checks. The org serves from another proces
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -19,11 +20,14 @@ from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.org.soql import Select, is_in
 
 from oim_local.chaos.checks import check_flow, existing_headers
-from oim_local.chaos.dataset import ChaosData, build_data
-from oim_local.chaos.figures import ChaosFigures
+from oim_local.chaos.dataset import IDS_FILE, ChaosData, build_data
+from oim_local.chaos.figures import ChaosFigures, OracleVerdict
+from oim_local.chaos.judge import judge
+from oim_local.chaos.oracle import SHAPES
 from oim_local.chaos.org_process import OrgControl, OrgProcess
 from oim_local.chaos.plan import ChaosPlan
 from oim_local.chaos.runs import ConnectorLauncher, RunOutcome
+from oim_local.datagen.manifest import read_manifest
 from oim_local.org.runtime import start_local_org
 from oim_local.runner.environment import salesforce_secret_for
 
@@ -80,8 +84,19 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         for flow in flows:
             flow_obj = document_flow(FlowId(flow))
             figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings))
+        say("judging every field against the oracle")
+        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows)
     figures.wall_seconds = time.monotonic() - started
     return figures
+
+
+def judge_work_dir(work_dir: Path, flows: tuple[str, ...] | None = None) -> list[OracleVerdict]:
+    """The oracle's verdict on a finished chaos run's work dir (its data set, org and ids)."""
+    manifest = read_manifest(work_dir / "data" / "manifest.json")
+    ids = json.loads((work_dir / IDS_FILE).read_text(encoding="utf-8"))
+    chosen = flows or tuple(dict.fromkeys(e.flow for e in manifest.documents if e.flow in SHAPES))
+    with _local_org(work_dir / "org.db") as org:
+        return judge(org, work_dir / "data", manifest.documents, ids, chosen)
 
 
 def _settings(plan: ChaosPlan) -> ConnectorSettings:

@@ -7,11 +7,14 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from oim_local.console import emit
+
+if TYPE_CHECKING:
+    from oim_local.chaos.figures import OracleVerdict
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -40,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--flows", nargs="+", help="flows to include (default: every implemented document flow)")
     parser.add_argument("--work-dir", type=Path, help="where data, the org and run logs go (default: a temp dir)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--judge", type=Path, metavar="WORK_DIR",
+                        help="only judge a finished run's work dir against the independent oracle")  # fmt: skip
     parser.set_defaults(handler=_run)
 
 
@@ -47,6 +52,8 @@ def _run(args: argparse.Namespace) -> int:
     from oim_local.chaos.harness import run_chaos
     from oim_local.chaos.plan import ChaosPlan
 
+    if args.judge is not None:
+        return _judge(args.judge, args.json)
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="oim-chaos-"))
     try:
         plan = ChaosPlan(
@@ -63,3 +70,25 @@ def _run(args: argparse.Namespace) -> int:
     emit(figures.model_dump_json(indent=2) if args.json else figures.render())
     print(f"work dir: {work_dir}", file=sys.stderr)
     return 0 if figures.ok else 1
+
+
+def _judge(work_dir: Path, as_json: bool) -> int:
+    from oim_local.chaos.harness import judge_work_dir
+
+    if not (work_dir / "ids.json").is_file():
+        print(f"error: {work_dir} is not a chaos run's work dir (no ids.json): give its --work-dir", file=sys.stderr)
+        return 2
+    verdicts = judge_work_dir(work_dir)
+    if as_json:
+        emit("[" + ", ".join(v.model_dump_json() for v in verdicts) + "]")
+    else:
+        emit("\n".join(_judged_line(v) for v in verdicts))
+    bad = sum(v.wrong + v.missing + v.false_export_errors for v in verdicts)
+    return 0 if bad == 0 else 1
+
+
+def _judged_line(v: OracleVerdict) -> str:
+    head = (f"{v.flow}: {v.judged} judged ({v.documents} documents, {v.lines} lines, {v.refusals} refusals): "
+            f"{v.right} right, {v.wrong} wrong ({v.wrong_fields} fields), {v.missing} missing, "
+            f"{v.false_export_errors} false Export Errors")  # fmt: skip
+    return "\n".join([head, *(f"  {p}" for p in v.problems[:10])])
