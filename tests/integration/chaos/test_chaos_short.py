@@ -52,10 +52,10 @@ def _the_oracle_sees_a_wrong_field(work_dir: Path) -> None:
         with store.transaction():
             line = "c2g__codaInvoiceLineItem__c"
             (row,) = store.connection.execute(
-                f"SELECT {quote('Id')} FROM {quote(line)} ORDER BY {quote('Id')} DESC LIMIT 1"  # noqa: S608
+                f"SELECT {quote('Id')} FROM {quote(line)} ORDER BY {quote('Id')} DESC LIMIT 1"
             ).fetchall()
             store.connection.execute(
-                f"UPDATE {quote(line)} SET {quote('c2g__Quantity__c')} = 9999 WHERE {quote('Id')} = ?",  # noqa: S608
+                f"UPDATE {quote(line)} SET {quote('c2g__Quantity__c')} = 9999 WHERE {quote('Id')} = ?",
                 (row[0],),
             )
     finally:
