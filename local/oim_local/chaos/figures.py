@@ -58,6 +58,7 @@ class ChaosFigures(BaseModel):
     runs: int = 0
     concurrent_runs: int = 0
     stale_claims_planted: int = 0
+    edits: dict[str, int] = Field(default_factory=dict)
     daily_limit_stopped: bool | None = None
     daily_limit_untouched_new: int = 0
     daily_limit_problem: str | None = None
@@ -95,6 +96,7 @@ class ChaosFigures(BaseModel):
             + ")",
             f"connector runs:   {self.runs} ({self.concurrent_runs} started concurrently)",
             f"stale claims:     {self.stale_claims_planted} planted",
+            "source edits:     " + (", ".join(f"{k} {n}" for k, n in self.edits.items()) or "none"),
             f"daily limit:      {limit}; {self.daily_limit_untouched_new} untouched records still New",
             f"created:          {self.total('created')} documents, {self.total('target_lines')} lines "
             f"(expected {self.total('expected_created')}; {self.total('expected_failed')} refused on purpose)",

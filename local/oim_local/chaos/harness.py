@@ -21,9 +21,10 @@ from oim_connector.org.soql import Select, is_in
 
 from oim_local.chaos.checks import check_flow, existing_headers
 from oim_local.chaos.dataset import IDS_FILE, ChaosData, build_data
+from oim_local.chaos.edits import EditFigures, SourceEditor
 from oim_local.chaos.figures import ChaosFigures, OracleVerdict
 from oim_local.chaos.judge import judge
-from oim_local.chaos.oracle import SHAPES
+from oim_local.chaos.oracle import SHAPES, Edit
 from oim_local.chaos.org_process import OrgControl, OrgProcess
 from oim_local.chaos.plan import ChaosPlan
 from oim_local.chaos.runs import ConnectorLauncher, RunOutcome
@@ -32,6 +33,7 @@ from oim_local.org.runtime import start_local_org
 from oim_local.runner.environment import salesforce_secret_for
 
 DAILY_LIMIT_WORDS = "daily API limit"
+EDITS_FILE = "edits.json"  # the source edits the oracle applies, so ``chaos --judge`` judges them too
 # The generated data set books conversion rounding to GLA 7900 (Currency Rounding).
 CHAOS_SETTINGS = ConnectorSettings(journals=JournalSettings(rounding_gla="7900"))
 Say = Callable[[str], None]
@@ -50,6 +52,7 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     with _local_org(data.db) as org:
         baseline = {f: existing_headers(org, document_flow(FlowId(f))) for f in flows}
     rng = random.Random(plan.seed)  # noqa: S311 - reproducible chaos, not secrets
+    edit_figures = EditFigures()
     with OrgProcess(data.db, plan.work_dir / "org.log") as endpoint:
         control = OrgControl(endpoint)
         settings_file = plan.work_dir / "settings.json"
@@ -67,6 +70,15 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         control.set_faults(faults)
         say(f"{plan.crashes} crashes")
         figures.crashes = _crashes(launcher, control, flows, plan, figures)
+        edits: list[Edit] = []
+        if plan.edits and "sales-invoices" in flows:
+            say(f"editing up to {plan.edits} pending sales invoices in OIM; posting and editing {plan.edits} exported")
+            control.set_faults(None)  # the users' own edits are not the connector's to retry
+            editor = SourceEditor(endpoint, plan.work_dir / "data", data.ids)
+            edits = editor.edit(_eligible(data, "sales-invoices"), rng, plan.edits, edit_figures)
+            control.set_faults(faults)
+            figures.edits = edit_figures.as_counts()
+            (plan.work_dir / IDS_FILE).write_text(json.dumps(data.ids), encoding="utf-8")  # with the added lines
         say(f"{plan.concurrent_runs} concurrent runs and a record action per flow")
         figures.concurrent_runs = _concurrent(launcher, data, flows, plan, rng)
         say("settling, faults still on")
@@ -83,9 +95,11 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     with _local_org(data.db) as org:
         for flow in flows:
             flow_obj = document_flow(FlowId(flow))
-            figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings))
+            figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings,
+                                               frozen=edit_figures.frozen))  # fmt: skip
         say("judging every field against the oracle")
-        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows)
+        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits)
+    (plan.work_dir / EDITS_FILE).write_text(json.dumps([e.model_dump() for e in edits]), encoding="utf-8")
     figures.wall_seconds = time.monotonic() - started
     return figures
 
@@ -94,9 +108,13 @@ def judge_work_dir(work_dir: Path, flows: tuple[str, ...] | None = None) -> list
     """The oracle's verdict on a finished chaos run's work dir (its data set, org and ids)."""
     manifest = read_manifest(work_dir / "data" / "manifest.json")
     ids = json.loads((work_dir / IDS_FILE).read_text(encoding="utf-8"))
+    edits_file = work_dir / EDITS_FILE
+    edits = [Edit.model_validate(e) for e in json.loads(edits_file.read_text(encoding="utf-8"))] if (
+        edits_file.is_file()
+    ) else []  # fmt: skip
     chosen = flows or tuple(dict.fromkeys(e.flow for e in manifest.documents if e.flow in SHAPES))
     with _local_org(work_dir / "org.db") as org:
-        return judge(org, work_dir / "data", manifest.documents, ids, chosen)
+        return judge(org, work_dir / "data", manifest.documents, ids, chosen, edits)
 
 
 def _settings(plan: ChaosPlan) -> ConnectorSettings:
@@ -144,7 +162,7 @@ def _crashes(
             struck = control.strike_status().get("struck")
             if struck:
                 break
-            time.sleep(0.02)
+            time.sleep(0.1)
         if struck and run.kill():
             crashes += 1
             figures.kills_by_place[struck] = figures.kills_by_place.get(struck, 0) + 1
@@ -158,6 +176,11 @@ def _crashes(
 
 
 STRIKE_PLACES = ("between_large_graphs", "after_commit")
+
+
+def _eligible(data: ChaosData, flow: str) -> list[str]:
+    source = document_flow(FlowId(flow)).source_object
+    return [e.reference_id for e in data.entries(flow) if e.outcome == "created" and e.sobject == source]
 
 
 def _large_flow(plan: ChaosPlan, flows: tuple[str, ...]) -> str:
