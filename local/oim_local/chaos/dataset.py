@@ -24,6 +24,7 @@ _VOLUME_ARGUMENT = {
     "payable-invoices": "payable_invoices",
     "payable-credit-notes": "payable_credit_notes",
     "journals": "perpetual_records",
+    "vendor-accounts": "supplier_sites",
 }
 IDS_FILE = "ids.json"  # referenceId -> record Id of the loaded data set
 STALE_AGE = dt.timedelta(hours=2)  # well past the default stale_claim_minutes (30)

@@ -46,6 +46,56 @@ class OracleVerdict(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
+class HandlerFigures(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: int = 0
+    supplier_sites: int = 0
+    invocations: int = 0
+    job_batches_delivered_twice: int = 0
+    continuations: int = 0  # job messages that carry a run on from an earlier invocation
+    invocations_parked: int = 0  # scheduled invocations that failed and went to the failed-invocations DLQ
+    invocations_replayed: int = 0
+    supplier_batches_delivered_twice: int = 0
+    supplier_updates_before_create: int = 0
+    supplier_letters_put_back: int = 0
+    vendor_accounts_expected: int = 0
+    vendor_accounts_right: int = 0
+    vendor_refusals_right: int = 0
+    vendor_problems: list[str] = Field(default_factory=list)
+    oracle: list[OracleVerdict] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        bad = sum(v.wrong + v.missing + v.false_export_errors for v in self.oracle)
+        return bad == 0 and not self.vendor_problems
+
+    def render(self) -> str:
+        judged = sum(v.judged for v in self.oracle)
+        right = sum(v.right for v in self.oracle)
+        wrong = sum(v.wrong for v in self.oracle)
+        missing = sum(v.missing for v in self.oracle)
+        false_errors = sum(v.false_export_errors for v in self.oracle)
+        lines = [
+            f"handler runs:     {self.documents} documents, {self.supplier_sites} supplier sites, "
+            f"{self.invocations} invocations",
+            f"  jobs:           {self.job_batches_delivered_twice} batches delivered twice, "
+            f"{self.continuations} continuations, {self.invocations_parked} failed invocations parked, "
+            f"{self.invocations_replayed} replayed from the DLQ",
+            f"  supplier sites: {self.supplier_batches_delivered_twice} batches delivered twice, "
+            f"{self.supplier_updates_before_create} updates ahead of their create, "
+            f"{self.supplier_letters_put_back} DLQ letters put back",
+            f"  vendor accounts: {self.vendor_accounts_right} of {self.vendor_accounts_expected} right, "
+            f"{self.vendor_refusals_right} refused as intended, {len(self.vendor_problems)} problems",
+            f"  oracle:         {judged} judged, {right} right, {wrong} wrong, {missing} missing, "
+            f"{false_errors} false Export Errors",
+        ]
+        lines.extend(f"    {p}" for p in self.vendor_problems[:10])
+        for verdict in self.oracle:
+            lines.extend(f"    {verdict.flow}: {p}" for p in verdict.problems[:10])
+        return "\n".join(lines)
+
+
 class ChaosFigures(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,6 +114,7 @@ class ChaosFigures(BaseModel):
     daily_limit_problem: str | None = None
     verdicts: list[FlowVerdict] = Field(default_factory=list)
     oracle: list[OracleVerdict] = Field(default_factory=list)
+    handlers: HandlerFigures | None = None
     wall_seconds: float = 0.0
 
     def total(self, name: str) -> int:
@@ -77,6 +128,7 @@ class ChaosFigures(BaseModel):
             all(self.total(name) == 0 for name in bad)
             and all(self.oracle_total(name) == 0 for name in oracle_bad)
             and self.daily_limit_problem is None
+            and (self.handlers is None or self.handlers.ok)
         )
 
     def oracle_total(self, name: str) -> int:
@@ -116,6 +168,8 @@ class ChaosFigures(BaseModel):
             f"wall time:        {self.wall_seconds:.1f} s",
             f"verdict:          {'OK' if self.ok else 'FAILED'}",
         ]
+        if self.handlers is not None:
+            lines.insert(-2, self.handlers.render())
         if self.daily_limit_problem:
             lines.append(f"  daily limit: {self.daily_limit_problem}")
         for verdict in self.verdicts:

@@ -14,7 +14,7 @@ from oim_connector.flows.registry import document_flow, implemented_flows
 from oim_connector.mapping.rules import IN_PROCESS_VALUES
 from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import ConnectorSettings, JournalSettings
+from oim_connector.model.settings import ConnectorSettings, JournalSettings, VendorAccountSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.org.soql import Select, is_in
@@ -23,6 +23,7 @@ from oim_local.chaos.checks import check_flow, existing_headers
 from oim_local.chaos.dataset import IDS_FILE, ChaosData, build_data
 from oim_local.chaos.edits import EditFigures, SourceEditor
 from oim_local.chaos.figures import ChaosFigures, OracleVerdict
+from oim_local.chaos.handler_runs import run_handler_chaos
 from oim_local.chaos.judge import judge
 from oim_local.chaos.oracle import SHAPES, Edit
 from oim_local.chaos.org_process import OrgControl, OrgProcess
@@ -37,6 +38,7 @@ EDITS_FILE = "edits.json"  # the source edits the oracle applies, so ``chaos --j
 # The generated data set books conversion rounding to GLA 7900 (Currency Rounding).
 CHAOS_SETTINGS = ConnectorSettings(journals=JournalSettings(rounding_gla="7900"))
 Say = Callable[[str], None]
+HANDLER_AP_CONTROL = "2000"  # the generated data set's Accounts Payable Control GLA (reporting code)
 
 
 def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
@@ -100,6 +102,15 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         say("judging every field against the oracle")
         figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits)
     (plan.work_dir / EDITS_FILE).write_text(json.dumps([e.model_dump() for e in edits]), encoding="utf-8")
+    if plan.handler_documents:
+        handler_flows = tuple(f for f in flows if f in SHAPES)
+        handler_settings = settings.model_copy(update={"vendor_accounts": VendorAccountSettings(
+            default_ap_control_gla=HANDLER_AP_CONTROL)})  # fmt: skip
+        figures.handlers = run_handler_chaos(
+            plan.work_dir / "handlers", flows=handler_flows, documents=plan.handler_documents,
+            fault_rate=plan.fault_rate, seed=plan.seed, settings=handler_settings, say=say,
+            time_budget_seconds=plan.handler_time_budget_seconds,
+        )  # fmt: skip
     figures.wall_seconds = time.monotonic() - started
     return figures
 

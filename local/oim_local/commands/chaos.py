@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--daily-limit-after", type=int, default=6, help="requests before the daily limit (6; 0: off)")
     parser.add_argument("--edits", type=int, default=3,
                         help="pending sales invoices edited; exported ones posted, then edited (3)")  # fmt: skip
+    parser.add_argument("--handler-documents", type=int, default=0,
+                        help="documents and supplier sites run through the Lambda handlers too (0)")  # fmt: skip
     parser.add_argument("--stale-claims", type=int, default=3, help="sources left 'Export in Process' (3)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--flows", nargs="+", help="flows to include (default: every implemented document flow)")
@@ -62,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
             work_dir=work_dir, documents=args.documents, lines=tuple(args.lines), invalid_share=args.invalid_share,
             fault_rate=args.fault_rate, latency_ms=args.latency_ms, crashes=args.crashes,
             concurrent_runs=args.concurrent_runs, daily_limit_after=args.daily_limit_after or None,
-            stale_claims=args.stale_claims, edits=args.edits, seed=args.seed,
+            stale_claims=args.stale_claims, edits=args.edits, seed=args.seed, handler_documents=args.handler_documents,
             flows=tuple(args.flows) if args.flows else None,
             large_share=args.large_share, large_lines=tuple(args.large_lines), nodes_per_graph=args.nodes_per_graph,
         )  # fmt: skip
