@@ -22,7 +22,7 @@ from oim_connector.org.soql import Select, is_in
 from oim_local.chaos.checks import check_flow, existing_headers
 from oim_local.chaos.dataset import IDS_FILE, ChaosData, build_data
 from oim_local.chaos.edits import EditFigures, SourceEditor
-from oim_local.chaos.figures import ChaosFigures, OracleVerdict
+from oim_local.chaos.figures import ChaosFigures, HandlerFigures, OracleVerdict
 from oim_local.chaos.handler_runs import run_handler_chaos
 from oim_local.chaos.judge import judge
 from oim_local.chaos.oracle import SHAPES, Edit
@@ -103,16 +103,20 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits)
     (plan.work_dir / EDITS_FILE).write_text(json.dumps([e.model_dump() for e in edits]), encoding="utf-8")
     if plan.handler_documents:
-        handler_flows = tuple(f for f in flows if f in SHAPES)
-        handler_settings = settings.model_copy(update={"vendor_accounts": VendorAccountSettings(
-            default_ap_control_gla=HANDLER_AP_CONTROL)})  # fmt: skip
-        figures.handlers = run_handler_chaos(
-            plan.work_dir / "handlers", flows=handler_flows, documents=plan.handler_documents,
-            fault_rate=plan.fault_rate, seed=plan.seed, settings=handler_settings, say=say,
-            time_budget_seconds=plan.handler_time_budget_seconds,
-        )  # fmt: skip
+        figures.handlers = run_handler_phase(plan, say)
     figures.wall_seconds = time.monotonic() - started
     return figures
+
+
+def run_handler_phase(plan: ChaosPlan, say: Say) -> HandlerFigures:
+    """The handler-level runs, on a data set of their own in ``work_dir/handlers``."""
+    flows = tuple(f for f in (plan.flows or tuple(f.value for f in implemented_flows())) if f in SHAPES)
+    settings = _settings(plan).model_copy(update={"vendor_accounts": VendorAccountSettings(
+        default_ap_control_gla=HANDLER_AP_CONTROL)})  # fmt: skip
+    return run_handler_chaos(
+        plan.work_dir / "handlers", flows=flows, documents=plan.handler_documents, fault_rate=plan.fault_rate,
+        seed=plan.seed, settings=settings, say=say, time_budget_seconds=plan.handler_time_budget_seconds,
+    )  # fmt: skip
 
 
 def judge_work_dir(work_dir: Path, flows: tuple[str, ...] | None = None) -> list[OracleVerdict]:

@@ -14,7 +14,10 @@ from pydantic import ValidationError
 from oim_local.console import emit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from oim_local.chaos.figures import OracleVerdict
+    from oim_local.chaos.plan import ChaosPlan
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -42,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="pending sales invoices edited; exported ones posted, then edited (3)")  # fmt: skip
     parser.add_argument("--handler-documents", type=int, default=0,
                         help="documents and supplier sites run through the Lambda handlers too (0)")  # fmt: skip
+    parser.add_argument("--handlers-only", action="store_true",
+                        help="only the handler-level runs, on a data set of their own")  # fmt: skip
     parser.add_argument("--stale-claims", type=int, default=3, help="sources left 'Export in Process' (3)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--flows", nargs="+", help="flows to include (default: every implemented document flow)")
@@ -71,7 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    figures = run_chaos(plan, say=lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True))
+    say = lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True)  # noqa: E731
+    if args.handlers_only:
+        return _handlers_only(plan, say, args.json)
+    figures = run_chaos(plan, say=say)
     emit(figures.model_dump_json(indent=2) if args.json else figures.render())
     print(f"work dir: {work_dir}", file=sys.stderr)
     return 0 if figures.ok else 1
@@ -97,3 +105,15 @@ def _judged_line(v: OracleVerdict) -> str:
             f"{v.right} right, {v.wrong} wrong ({v.wrong_fields} fields), {v.missing} missing, "
             f"{v.false_export_errors} false Export Errors")  # fmt: skip
     return "\n".join([head, *(f"  {p}" for p in v.problems[:10])])
+
+
+def _handlers_only(plan: ChaosPlan, say: Callable[[str], None], as_json: bool) -> int:
+    import time
+
+    from oim_local.chaos.harness import run_handler_phase
+
+    started = time.monotonic()
+    figures = run_handler_phase(plan, say)
+    emit(figures.model_dump_json(indent=2) if as_json else figures.render())
+    print(f"wall time: {time.monotonic() - started:.1f} s; work dir: {plan.work_dir}", file=sys.stderr)
+    return 0 if figures.ok else 1
