@@ -100,7 +100,8 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
             figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings,
                                                frozen=edit_figures.frozen))  # fmt: skip
         say("judging every field against the oracle")
-        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits)
+        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits,
+                               runs_dir=plan.work_dir / "runs")  # fmt: skip
     (plan.work_dir / EDITS_FILE).write_text(json.dumps([e.model_dump() for e in edits]), encoding="utf-8")
     if plan.handler_documents:
         figures.handlers = run_handler_phase(plan, say)
@@ -129,7 +130,7 @@ def judge_work_dir(work_dir: Path, flows: tuple[str, ...] | None = None) -> list
     ) else []  # fmt: skip
     chosen = flows or tuple(dict.fromkeys(e.flow for e in manifest.documents if e.flow in SHAPES))
     with _local_org(work_dir / "org.db") as org:
-        return judge(org, work_dir / "data", manifest.documents, ids, chosen, edits)
+        return judge(org, work_dir / "data", manifest.documents, ids, chosen, edits, runs_dir=work_dir / "runs")
 
 
 def _settings(plan: ChaosPlan) -> ConnectorSettings:

@@ -9,6 +9,7 @@ say why. Each difference is reported field by field.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -39,7 +40,8 @@ _MAX_PROBLEMS = 40
 
 
 def judge(org: OrgPort, data_dir: Path, entries: list[ManifestEntry], ids: Mapping[str, str],
-          flows: Iterable[str], edits: Iterable[Edit] = ()) -> list[OracleVerdict]:  # fmt: skip
+          flows: Iterable[str], edits: Iterable[Edit] = (), runs_dir: Path | None = None,
+          ) -> list[OracleVerdict]:  # fmt: skip
     """The oracle's verdict on every flow: its intentions from the generated data (after the edits)."""
     records = Records(data_dir, SOBJECTS)
     for edit in edits:
@@ -48,8 +50,32 @@ def judge(org: OrgPort, data_dir: Path, entries: list[ManifestEntry], ids: Mappi
     for flow in flows:
         own = [e for e in entries if e.flow == flow]
         created = _created_dates(org, flow, own, ids) if flow == "sales-credit-notes" else {}
-        verdicts.append(judge_flow(org, flow, list(intentions(own, records, created)), ids))
+        intended = list(intentions(own, records, created))
+        verdict = judge_flow(org, flow, intended, ids)
+        if runs_dir is not None:
+            _reported_export_errors(runs_dir, flow, intended, ids, verdict)
+        verdicts.append(verdict)
     return verdicts
+
+
+def _reported_export_errors(
+    runs_dir: Path, flow: str, intended: list[Intended], ids: Mapping[str, str], verdict: OracleVerdict
+) -> None:
+    """Export Errors any run marked (its report's errors) on a source the oracle intends a document for,
+    even when a later run healed them: a false Export Error is shown to users the moment it is written."""
+    wanted = {ids[i.source]: i.source for i in intended if not i.refusal}
+    for path in sorted(runs_dir.glob(f"*-{flow}-*.json")):
+        try:
+            report = json.loads(path.read_text(encoding="utf-8") or "null")
+        except json.JSONDecodeError:
+            continue  # a killed run leaves no report
+        for result in (report or {}).get("results") or []:
+            source = wanted.get(str(result.get("sourceId")))
+            if source and result.get("outcome") == "failed" and result.get("errors"):
+                verdict.false_export_errors += 1
+                if len(verdict.problems) < _MAX_PROBLEMS:
+                    verdict.problems.append(f"{source}: run {path.stem} marked a false Export Error: "
+                                            f"{result['errors'][0]}")  # fmt: skip
 
 
 def _created_dates(org: OrgPort, flow: str, entries: list[ManifestEntry], ids: Mapping[str, str]) -> dict[str, str]:
