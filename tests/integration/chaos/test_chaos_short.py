@@ -27,6 +27,9 @@ def test_faults_crashes_and_concurrency_lose_nothing_and_duplicate_nothing(tmp_p
     assert figures.kills_by_place.get("between_large_graphs", 0) >= 1
     assert figures.kills_by_place.get("after_commit", 0) >= 1
     assert sum(figures.faults_injected.values()) > 0
+    # Sources edited between runs (the oracle follows them), documents posted and their sources edited after.
+    assert figures.edits["pending sources edited"] >= 1 and figures.edits["lines deleted"] >= 1
+    assert figures.edits["documents posted"] >= 1
     assert figures.total("duplicates") == 0
     assert figures.total("lost") == 0
     assert figures.total("stuck") == 0
