@@ -16,8 +16,10 @@ pytestmark = pytest.mark.integration
 
 def test_faults_crashes_and_concurrency_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
     # Large documents of 30-40 lines in graphs of 40 nodes: several graphs each, cheaply.
+    # 15% invalid: one refusal per flow at 8 documents a flow.
     plan = ChaosPlan(work_dir=tmp_path, documents=40, fault_rate=0.1, crashes=2, seed=7, concurrent_runs=2,
-                     large_share=0.25, large_lines=(30, 40), nodes_per_graph=40, settle_rounds=2)  # fmt: skip
+                     invalid_share=0.15, large_share=0.25, large_lines=(30, 40), nodes_per_graph=40,
+                     settle_rounds=2)  # fmt: skip
 
     figures = run_chaos(plan)
 
@@ -43,6 +45,7 @@ def test_faults_crashes_and_concurrency_lose_nothing_and_duplicate_nothing(tmp_p
     assert figures.oracle_total("judged") >= figures.total("expected_created")
     assert figures.oracle_total("wrong") == 0
     assert figures.oracle_total("missing") == 0
+    assert figures.oracle_total("refusals") >= 5
     assert figures.oracle_total("false_export_errors") == 0
     assert figures.ok
     _the_oracle_sees_a_wrong_field(tmp_path)
