@@ -164,10 +164,12 @@ def _crashes(
 ) -> int:
     """SIGKILL runs at writes: the org holds its answer at the chosen place (after a commit, or between
     the graphs of a large document), the harness kills the run there, then the org answers nobody.
-    Places alternate; a run that ends before reaching its place counts as a miss and is tried again."""
+    Places take turns by need; a run that ends before reaching its place counts as a miss and the place
+    is tried again (with the next flow)."""
     crashes = attempts = 0
     while crashes < plan.crashes and attempts < plan.crashes * 4:
-        place = STRIKE_PLACES[attempts % len(STRIKE_PLACES)]
+        # The place with the fewest kills so far: a place missed is tried again, so both get their share.
+        place = min(STRIKE_PLACES, key=lambda p: figures.kills_by_place.get(p, 0))
         flow = _large_flow(plan, flows) if place == "between_large_graphs" else flows[attempts % len(flows)]
         attempts += 1
         control.arm_strike(place)
