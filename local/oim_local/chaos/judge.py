@@ -71,7 +71,8 @@ def _reported_export_errors(
             continue  # a killed run leaves no report
         for result in (report or {}).get("results") or []:
             source = wanted.get(str(result.get("sourceId")))
-            if source and result.get("outcome") == "failed" and result.get("errors"):
+            # "reason" set: the run left the source unmarked for the next run (not an Export Error).
+            if source and result.get("outcome") == "failed" and result.get("errors") and not result.get("reason"):
                 verdict.false_export_errors += 1
                 if len(verdict.problems) < _MAX_PROBLEMS:
                     verdict.problems.append(f"{source}: run {path.stem} marked a false Export Error: "
