@@ -29,6 +29,8 @@ class FunctionEnvironment(BaseModel):
     MAX_LIST_IDS: int = Field(default=5000, ge=1, le=5000)
     # Stop a batch loop this many seconds before Lambda's timeout and hand over a checkpoint.
     SAFETY_MARGIN_SECONDS: float = Field(default=60.0, ge=1)
+    # Source documents a run reads and writes per batch (the time budget is checked between batches).
+    RUN_BATCH_SIZE: int = Field(default=500, ge=1, le=2000)
     # Retries toward Salesforce (by error class; see org/retry.py).
     SALESFORCE_RETRY_ATTEMPTS: int = Field(default=6, ge=1, le=20)
     SALESFORCE_RETRY_BASE_SECONDS: float = Field(default=0.2, ge=0)

@@ -468,6 +468,12 @@ class _Writer:
                                         reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
                 continue
             errors = [m for r in outcome.graph_results if not r.successful for m in _graph_errors(r)]
+            if errors and not outcome.refused and _only_locks(outcome.graph_results):
+                # Rows still locked by another transaction after the retries: nothing is wrong with the document.
+                report.add(SourceResult(source_id=item.source_id, source_name=item.source_name,
+                                        outcome=Outcome.FAILED, errors=["; ".join(errors)],
+                                        reason="not marked: the next run finishes or repeats it safely"))  # fmt: skip
+                continue
             if outcome.refused or errors or not outcome.graph_results:
                 message = outcome.refused or (
                     f"Accounting refused the {flow.document_label}: " + "; ".join(errors or ["no answer"])
@@ -562,12 +568,24 @@ def _write_converging(item: Mapped, ctx: RunContext, nodes: int, label: str, hel
             if not results or not all(r.successful for r in results):
                 return outcome  # the marker stays set: nothing looks whole, the next run goes on
         if len(plans) > 1:  # one graph is all or nothing; several are checked
-            outcome.refused = _not_converged(ctx.org, item, label)
+            # Not a refusal: the source is still unlinked and the marker set, so the next run converges it
+            # (an Export Error would tell the user the document is wrong when it is only unfinished).
+            outcome.unknown = _not_converged(ctx.org, item, label)
     except DailyLimitReachedError:
         raise
     except (TransientOrgError, OrgError) as error:
         outcome.unknown = f"Salesforce could not be reached reliably: {error.message}"
     return outcome
+
+
+_LOCK_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "PROCESSING_HALTED"})
+
+
+def _only_locks(results: Sequence[GraphResult]) -> bool:
+    """Whether every failed graph failed only for a lock (or halted because another node did)."""
+    codes = {code for r in results if not r.successful for _, code, _ in r.errors()}
+    codes |= {code for r in results if not r.successful for code in r.error_codes()}
+    return bool(codes) and codes <= _LOCK_CODES and any(c != "PROCESSING_HALTED" for c in codes)
 
 
 def _not_converged(org: OrgPort, item: Mapped, label: str) -> str | None:

@@ -124,6 +124,7 @@ def service() -> ConnectorService:
             sync_list_limit=env.SYNC_LIST_LIMIT,
             max_list_ids=env.MAX_LIST_IDS,
             safety_margin_seconds=env.SAFETY_MARGIN_SECONDS,
+            batch_size=env.RUN_BATCH_SIZE,
             listeners=run_listeners(),
             tax=tax_service,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,9 @@ _VOLUME_ARGUMENT = {
     "payable-invoices": "payable_invoices",
     "payable-credit-notes": "payable_credit_notes",
     "journals": "perpetual_records",
+    "vendor-accounts": "supplier_sites",
 }
+IDS_FILE = "ids.json"  # referenceId -> record Id of the loaded data set
 STALE_AGE = dt.timedelta(hours=2)  # well past the default stale_claim_minutes (30)
 
 
@@ -57,6 +60,8 @@ def build_data(
         claimed = _plant_stale_claims(store, manifest, ids, flows, stale_claims, random.Random(seed))  # noqa: S311
     finally:
         store.close()
+    # Kept beside the org, so the oracle can judge a finished work dir again (``chaos --judge``).
+    (work_dir / IDS_FILE).write_text(json.dumps(ids), encoding="utf-8")
     return ChaosData(db, manifest, ids, claimed)
 
 

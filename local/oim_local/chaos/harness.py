@@ -4,6 +4,7 @@ runs until the dust settles, then the checks. The org serves from another proces
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -13,24 +14,31 @@ from oim_connector.flows.registry import document_flow, implemented_flows
 from oim_connector.mapping.rules import IN_PROCESS_VALUES
 from oim_connector.model.documents import EXPORT_STATUS_FIELD
 from oim_connector.model.flows import FlowId
-from oim_connector.model.settings import ConnectorSettings, JournalSettings
+from oim_connector.model.settings import ConnectorSettings, JournalSettings, VendorAccountSettings
 from oim_connector.org.adapter import SalesforceOrg
 from oim_connector.org.credentials import SalesforceCredentials
 from oim_connector.org.soql import Select, is_in
 
 from oim_local.chaos.checks import check_flow, existing_headers
-from oim_local.chaos.dataset import ChaosData, build_data
-from oim_local.chaos.figures import ChaosFigures
+from oim_local.chaos.dataset import IDS_FILE, ChaosData, build_data
+from oim_local.chaos.edits import EditFigures, SourceEditor
+from oim_local.chaos.figures import ChaosFigures, HandlerFigures, OracleVerdict
+from oim_local.chaos.handler_runs import run_handler_chaos
+from oim_local.chaos.judge import judge
+from oim_local.chaos.oracle import SHAPES, Edit
 from oim_local.chaos.org_process import OrgControl, OrgProcess
 from oim_local.chaos.plan import ChaosPlan
 from oim_local.chaos.runs import ConnectorLauncher, RunOutcome
+from oim_local.datagen.manifest import read_manifest
 from oim_local.org.runtime import start_local_org
 from oim_local.runner.environment import salesforce_secret_for
 
 DAILY_LIMIT_WORDS = "daily API limit"
+EDITS_FILE = "edits.json"  # the source edits the oracle applies, so ``chaos --judge`` judges them too
 # The generated data set books conversion rounding to GLA 7900 (Currency Rounding).
 CHAOS_SETTINGS = ConnectorSettings(journals=JournalSettings(rounding_gla="7900"))
 Say = Callable[[str], None]
+HANDLER_AP_CONTROL = "2000"  # the generated data set's Accounts Payable Control GLA (reporting code)
 
 
 def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
@@ -46,6 +54,7 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     with _local_org(data.db) as org:
         baseline = {f: existing_headers(org, document_flow(FlowId(f))) for f in flows}
     rng = random.Random(plan.seed)  # noqa: S311 - reproducible chaos, not secrets
+    edit_figures = EditFigures()
     with OrgProcess(data.db, plan.work_dir / "org.log") as endpoint:
         control = OrgControl(endpoint)
         settings_file = plan.work_dir / "settings.json"
@@ -63,6 +72,15 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
         control.set_faults(faults)
         say(f"{plan.crashes} crashes")
         figures.crashes = _crashes(launcher, control, flows, plan, figures)
+        edits: list[Edit] = []
+        if plan.edits and "sales-invoices" in flows:
+            say(f"editing up to {plan.edits} pending sales invoices in OIM; posting and editing {plan.edits} exported")
+            control.set_faults(None)  # the users' own edits are not the connector's to retry
+            editor = SourceEditor(endpoint, plan.work_dir / "data", data.ids)
+            edits = editor.edit(_eligible(data, "sales-invoices"), rng, plan.edits, edit_figures)
+            control.set_faults(faults)
+            figures.edits = edit_figures.as_counts()
+            (plan.work_dir / IDS_FILE).write_text(json.dumps(data.ids), encoding="utf-8")  # with the added lines
         say(f"{plan.concurrent_runs} concurrent runs and a record action per flow")
         figures.concurrent_runs = _concurrent(launcher, data, flows, plan, rng)
         say("settling, faults still on")
@@ -79,9 +97,40 @@ def run_chaos(plan: ChaosPlan, say: Say = lambda _: None) -> ChaosFigures:
     with _local_org(data.db) as org:
         for flow in flows:
             flow_obj = document_flow(FlowId(flow))
-            figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings))
+            figures.verdicts.append(check_flow(org, flow_obj, data.entries(flow), data.ids, baseline[flow], settings,
+                                               frozen=edit_figures.frozen))  # fmt: skip
+        say("judging every field against the oracle")
+        figures.oracle = judge(org, plan.work_dir / "data", data.manifest.documents, data.ids, flows, edits,
+                               runs_dir=plan.work_dir / "runs")  # fmt: skip
+    (plan.work_dir / EDITS_FILE).write_text(json.dumps([e.model_dump() for e in edits]), encoding="utf-8")
+    if plan.handler_documents:
+        figures.handlers = run_handler_phase(plan, say)
     figures.wall_seconds = time.monotonic() - started
     return figures
+
+
+def run_handler_phase(plan: ChaosPlan, say: Say) -> HandlerFigures:
+    """The handler-level runs, on a data set of their own in ``work_dir/handlers``."""
+    flows = tuple(f for f in (plan.flows or tuple(f.value for f in implemented_flows())) if f in SHAPES)
+    settings = _settings(plan).model_copy(update={"vendor_accounts": VendorAccountSettings(
+        default_ap_control_gla=HANDLER_AP_CONTROL)})  # fmt: skip
+    return run_handler_chaos(
+        plan.work_dir / "handlers", flows=flows, documents=plan.handler_documents, fault_rate=plan.fault_rate,
+        seed=plan.seed, settings=settings, say=say, time_budget_seconds=plan.handler_time_budget_seconds,
+    )  # fmt: skip
+
+
+def judge_work_dir(work_dir: Path, flows: tuple[str, ...] | None = None) -> list[OracleVerdict]:
+    """The oracle's verdict on a finished chaos run's work dir (its data set, org and ids)."""
+    manifest = read_manifest(work_dir / "data" / "manifest.json")
+    ids = json.loads((work_dir / IDS_FILE).read_text(encoding="utf-8"))
+    edits_file = work_dir / EDITS_FILE
+    edits = [Edit.model_validate(e) for e in json.loads(edits_file.read_text(encoding="utf-8"))] if (
+        edits_file.is_file()
+    ) else []  # fmt: skip
+    chosen = flows or tuple(dict.fromkeys(e.flow for e in manifest.documents if e.flow in SHAPES))
+    with _local_org(work_dir / "org.db") as org:
+        return judge(org, work_dir / "data", manifest.documents, ids, chosen, edits, runs_dir=work_dir / "runs")
 
 
 def _settings(plan: ChaosPlan) -> ConnectorSettings:
@@ -115,10 +164,12 @@ def _crashes(
 ) -> int:
     """SIGKILL runs at writes: the org holds its answer at the chosen place (after a commit, or between
     the graphs of a large document), the harness kills the run there, then the org answers nobody.
-    Places alternate; a run that ends before reaching its place counts as a miss and is tried again."""
+    Places take turns by need; a run that ends before reaching its place counts as a miss and the place
+    is tried again (with the next flow)."""
     crashes = attempts = 0
     while crashes < plan.crashes and attempts < plan.crashes * 4:
-        place = STRIKE_PLACES[attempts % len(STRIKE_PLACES)]
+        # The place with the fewest kills so far: a place missed is tried again, so both get their share.
+        place = min(STRIKE_PLACES, key=lambda p: figures.kills_by_place.get(p, 0))
         flow = _large_flow(plan, flows) if place == "between_large_graphs" else flows[attempts % len(flows)]
         attempts += 1
         control.arm_strike(place)
@@ -129,7 +180,7 @@ def _crashes(
             struck = control.strike_status().get("struck")
             if struck:
                 break
-            time.sleep(0.02)
+            time.sleep(0.1)
         if struck and run.kill():
             crashes += 1
             figures.kills_by_place[struck] = figures.kills_by_place.get(struck, 0) + 1
@@ -143,6 +194,11 @@ def _crashes(
 
 
 STRIKE_PLACES = ("between_large_graphs", "after_commit")
+
+
+def _eligible(data: ChaosData, flow: str) -> list[str]:
+    source = document_flow(FlowId(flow)).source_object
+    return [e.reference_id for e in data.entries(flow) if e.outcome == "created" and e.sobject == source]
 
 
 def _large_flow(plan: ChaosPlan, flows: tuple[str, ...]) -> str:

@@ -49,7 +49,7 @@ class OrgProcess:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=_TIMEOUT)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
@@ -64,38 +64,55 @@ class OrgProcess:
         self.stop()
 
 
+# A busy org (a 10,000-document run holding its write lock) may take a while to answer the control API.
+_TIMEOUT = 120
+
+
+class _PatientSession(requests.Session):
+    """Retries the control API on a timeout or a dropped connection: the harness must not die of a slow org."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        for attempt in range(4):
+            try:
+                return super().request(*args, **kwargs)
+            except (requests.ConnectionError, requests.Timeout):
+                if attempt == 3:
+                    raise
+        raise AssertionError("unreachable")
+
+
 class OrgControl:
     """The local org's ``/__local/`` API: fault plans and counters."""
 
     def __init__(self, endpoint: OrgEndpoint) -> None:
         self._base = endpoint.instance_url.rstrip("/") + "/__local/"
-        self._http = requests.Session()
+        self._http = _PatientSession()
         self._http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify
         self._http.verify = str(endpoint.ca_cert)
         self._http.headers["Authorization"] = f"Bearer {endpoint.token}"
 
     def set_faults(self, plan: dict[str, Any] | None) -> None:
         if plan is None:
-            response = self._http.delete(self._base + "faults", timeout=10)
+            response = self._http.delete(self._base + "faults", timeout=_TIMEOUT)
         else:
-            response = self._http.put(self._base + "faults", json=plan, timeout=10)
+            response = self._http.put(self._base + "faults", json=plan, timeout=_TIMEOUT)
         response.raise_for_status()
 
     def counters(self) -> dict[str, Any]:
-        response = self._http.get(self._base + "counters", timeout=10)
+        response = self._http.get(self._base + "counters", timeout=_TIMEOUT)
         response.raise_for_status()
         body: dict[str, Any] = response.json()
         return body
 
     def arm_strike(self, place: str) -> None:
         """The org holds its answer at the next write of that place (strike.py)."""
-        self._http.put(self._base + "strike", json={"place": place}, timeout=10).raise_for_status()
+        self._http.put(self._base + "strike", json={"place": place}, timeout=_TIMEOUT).raise_for_status()
 
     def strike_status(self) -> dict[str, Any]:
-        response = self._http.get(self._base + "strike", timeout=10)
+        response = self._http.get(self._base + "strike", timeout=_TIMEOUT)
         response.raise_for_status()
         body: dict[str, Any] = response.json()
         return body
 
     def release_strike(self) -> None:
-        self._http.delete(self._base + "strike", timeout=10).raise_for_status()
+        self._http.delete(self._base + "strike", timeout=_TIMEOUT).raise_for_status()

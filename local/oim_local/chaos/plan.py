@@ -25,6 +25,16 @@ class ChaosPlan(BaseModel):
     crashes: int = Field(default=5, ge=0, description="connector runs killed with SIGKILL")
     concurrent_runs: int = Field(default=2, ge=1, description="scheduled runs of one flow started together")
     daily_limit_after: int | None = Field(default=6, ge=1, description="requests before the daily limit (phase 1)")
+    edits: int = Field(
+        default=3, ge=0, description="pending sales invoices edited, and exported ones posted then edited"
+    )
+    handler_documents: int = Field(
+        default=0,
+        ge=0,
+        description="documents (and supplier sites) run through the "
+        "Lambda handlers in process, on a data set of their own (0: none)",
+    )
+    handler_time_budget_seconds: float = Field(default=1.5, gt=1.0, description="the handlers' Lambda time budget")
     stale_claims: int = Field(default=3, ge=0, description="sources left 'Export in Process' by a dead process")
     settle_rounds: int = Field(default=4, ge=1, description="runs per flow, faults still on, after the crashes")
     flows: tuple[str, ...] | None = Field(default=None, description="default: every implemented document flow")

@@ -7,11 +7,17 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from oim_local.console import emit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from oim_local.chaos.figures import OracleVerdict
+    from oim_local.chaos.plan import ChaosPlan
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -35,11 +41,19 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--crashes", type=int, default=5, help="runs killed with SIGKILL (5)")
     parser.add_argument("--concurrent-runs", type=int, default=2, help="runs of a flow started together (2)")
     parser.add_argument("--daily-limit-after", type=int, default=6, help="requests before the daily limit (6; 0: off)")
+    parser.add_argument("--edits", type=int, default=3,
+                        help="pending sales invoices edited; exported ones posted, then edited (3)")  # fmt: skip
+    parser.add_argument("--handler-documents", type=int, default=0,
+                        help="documents and supplier sites run through the Lambda handlers too (0)")  # fmt: skip
+    parser.add_argument("--handlers-only", action="store_true",
+                        help="only the handler-level runs, on a data set of their own")  # fmt: skip
     parser.add_argument("--stale-claims", type=int, default=3, help="sources left 'Export in Process' (3)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--flows", nargs="+", help="flows to include (default: every implemented document flow)")
     parser.add_argument("--work-dir", type=Path, help="where data, the org and run logs go (default: a temp dir)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--judge", type=Path, metavar="WORK_DIR",
+                        help="only judge a finished run's work dir against the independent oracle")  # fmt: skip
     parser.set_defaults(handler=_run)
 
 
@@ -47,19 +61,59 @@ def _run(args: argparse.Namespace) -> int:
     from oim_local.chaos.harness import run_chaos
     from oim_local.chaos.plan import ChaosPlan
 
+    if args.judge is not None:
+        return _judge(args.judge, args.json)
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="oim-chaos-"))
     try:
         plan = ChaosPlan(
             work_dir=work_dir, documents=args.documents, lines=tuple(args.lines), invalid_share=args.invalid_share,
             fault_rate=args.fault_rate, latency_ms=args.latency_ms, crashes=args.crashes,
             concurrent_runs=args.concurrent_runs, daily_limit_after=args.daily_limit_after or None,
-            stale_claims=args.stale_claims, seed=args.seed, flows=tuple(args.flows) if args.flows else None,
+            stale_claims=args.stale_claims, edits=args.edits, seed=args.seed, handler_documents=args.handler_documents,
+            flows=tuple(args.flows) if args.flows else None,
             large_share=args.large_share, large_lines=tuple(args.large_lines), nodes_per_graph=args.nodes_per_graph,
         )  # fmt: skip
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    figures = run_chaos(plan, say=lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True))
+    say = lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True)  # noqa: E731
+    if args.handlers_only:
+        return _handlers_only(plan, say, args.json)
+    figures = run_chaos(plan, say=say)
     emit(figures.model_dump_json(indent=2) if args.json else figures.render())
     print(f"work dir: {work_dir}", file=sys.stderr)
+    return 0 if figures.ok else 1
+
+
+def _judge(work_dir: Path, as_json: bool) -> int:
+    from oim_local.chaos.harness import judge_work_dir
+
+    if not (work_dir / "ids.json").is_file():
+        print(f"error: {work_dir} is not a chaos run's work dir (no ids.json): give its --work-dir", file=sys.stderr)
+        return 2
+    verdicts = judge_work_dir(work_dir)
+    if as_json:
+        emit("[" + ", ".join(v.model_dump_json() for v in verdicts) + "]")
+    else:
+        emit("\n".join(_judged_line(v) for v in verdicts))
+    bad = sum(v.wrong + v.missing + v.false_export_errors for v in verdicts)
+    return 0 if bad == 0 else 1
+
+
+def _judged_line(v: OracleVerdict) -> str:
+    head = (f"{v.flow}: {v.judged} judged ({v.documents} documents, {v.lines} lines, {v.refusals} refusals): "
+            f"{v.right} right, {v.wrong} wrong ({v.wrong_fields} fields), {v.missing} missing, "
+            f"{v.false_export_errors} false Export Errors")  # fmt: skip
+    return "\n".join([head, *(f"  {p}" for p in v.problems[:10])])
+
+
+def _handlers_only(plan: ChaosPlan, say: Callable[[str], None], as_json: bool) -> int:
+    import time
+
+    from oim_local.chaos.harness import run_handler_phase
+
+    started = time.monotonic()
+    figures = run_handler_phase(plan, say)
+    emit(figures.model_dump_json(indent=2) if as_json else figures.render())
+    print(f"wall time: {time.monotonic() - started:.1f} s; work dir: {plan.work_dir}", file=sys.stderr)
     return 0 if figures.ok else 1

@@ -211,17 +211,33 @@ class SalesforceOrg:
         return results
 
     def delete_records(self, record_ids: Sequence[str]) -> list[SaveResult]:
-        results: list[SaveResult] = []
-        for start in range(0, len(record_ids), 200):
-            ids = ",".join(record_ids[start : start + 200])
-            answer = self._call(_restful(f"composite/sobjects?ids={ids}&allOrNone=false", "DELETE", None),
-                                idempotent=True)  # fmt: skip
-            for item in answer or []:
-                codes = {str(e.get("statusCode", "")) for e in item.get("errors", []) if isinstance(e, dict)}
-                gone = codes <= {"ENTITY_IS_DELETED"} and bool(codes)  # deleted by an earlier attempt
-                errors = tuple(str(e.get("message", "")) for e in item.get("errors", []) if isinstance(e, dict))
-                results.append(SaveResult(item.get("id"), bool(item.get("success")) or gone, () if gone else errors))
-        return results
+        """Deletes by id; a row another transaction holds locked is tried again, and still locked after
+        the retries it raises TransientOrgError (the caller leaves the document for the next run: a lock
+        is no reason to tell the user the document is wrong)."""
+        results: dict[str, SaveResult] = {}
+        pending = list(record_ids)
+        for attempt in range(self._retry.max_attempts):
+            locked: list[str] = []
+            for start in range(0, len(pending), 200):
+                ids = ",".join(pending[start : start + 200])
+                answer = self._call(_restful(f"composite/sobjects?ids={ids}&allOrNone=false", "DELETE", None),
+                                    idempotent=True)  # fmt: skip
+                for record_id, item in zip(pending[start : start + 200], answer or [], strict=False):
+                    codes = {str(e.get("statusCode", "")) for e in item.get("errors", []) if isinstance(e, dict)}
+                    gone = codes <= {"ENTITY_IS_DELETED"} and bool(codes)  # deleted by an earlier attempt
+                    errors = tuple(str(e.get("message", "")) for e in item.get("errors", []) if isinstance(e, dict))
+                    if codes & TRANSIENT_ERROR_CODES:
+                        locked.append(record_id)
+                    results[record_id] = SaveResult(item.get("id"), bool(item.get("success")) or gone,
+                                                    () if gone else errors)  # fmt: skip
+            if not locked:
+                break
+            pending = locked
+            lock = TransientOrgError("lock", error_code="UNABLE_TO_LOCK_ROW")
+            if attempt + 1 == self._retry.max_attempts:
+                raise lock
+            self._retry.sleep(self._retry.delay(attempt + 1, lock))
+        return [results[r] for r in record_ids if r in results]
 
     def post_documents(self, documents: Sequence[tuple[str, str]]) -> list[PostResult]:
         body = {"documents": [{"sobject": s, "id": i} for s, i in documents]}
