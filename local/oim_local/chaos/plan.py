@@ -34,7 +34,7 @@ class ChaosPlan(BaseModel):
         description="documents (and supplier sites) run through the "
         "Lambda handlers in process, on a data set of their own (0: none)",
     )
-    handler_time_budget_seconds: float = Field(default=1.5, gt=1.0, description="the handlers' Lambda time budget")
+    handler_time_budget_seconds: float = Field(default=1.02, gt=1.0, description="the handlers' Lambda time budget")
     stale_claims: int = Field(default=3, ge=0, description="sources left 'Export in Process' by a dead process")
     settle_rounds: int = Field(default=4, ge=1, description="runs per flow, faults still on, after the crashes")
     flows: tuple[str, ...] | None = Field(default=None, description="default: every implemented document flow")
