@@ -8,30 +8,17 @@ map comes from ``DLQ_SOURCES`` (template.yaml), so the function needs no list pe
 that carry an invocation record or a target ARN).
 """
 
-# No ``from __future__ import annotations``: pydantic resolves the request model's annotations when the
-# module is loaded from its file without a sys.modules entry (the local runner does so).
+from __future__ import annotations
+
 import json
 import os
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from oim_connector.dlq.notes import DynamoFailureNotes
-from oim_connector.dlq.reinvoke import LambdaReinvoker, reinvoke_applies, reinvoke_dead_letters
-from oim_connector.dlq.replay import list_dead_letters, replay, resolve_queue
 from oim_connector.errors import BadRequestError
-from oim_connector.model.api import describe_validation_error
 from oim_connector.observability import logger, metrics, tracer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-
-class ReplayRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    action: Literal["replay", "list"] = "replay"
-    queue: str = Field(min_length=1, max_length=300)
-    limit: int | None = Field(default=None, ge=1, le=100_000)
-    dry_run: bool = Field(default=False, alias="dryRun")
-    method: Literal["auto", "move-task", "copy", "reinvoke"] = "auto"
-    wait_seconds: float = Field(default=60.0, ge=0, le=240, alias="waitSeconds")
+if TYPE_CHECKING:
+    from oim_connector.dlq.request import ReplayRequest
 
 
 def _reinvokes(sqs: Any, request: ReplayRequest) -> bool:
@@ -39,6 +26,9 @@ def _reinvokes(sqs: Any, request: ReplayRequest) -> bool:
     named = [url for key in ("FAILED_INVOCATIONS_QUEUE_URL", "UNDELIVERED_QUEUE_URL") if (url := os.environ.get(key))]
     if request.queue in named:
         return True
+    from oim_connector.dlq.reinvoke import reinvoke_applies
+    from oim_connector.dlq.replay import resolve_queue
+
     dlq = resolve_queue(sqs, request.queue)
     return dlq.arn not in _sources() and reinvoke_applies(sqs, dlq, named)
 
@@ -53,7 +43,14 @@ def _sources() -> dict[str, str]:
 @metrics.log_metrics()
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    import boto3  # on first use: the handler's import (the cold start) stays short
+    # On first use: boto3, pydantic and the replay machinery stay out of the cold start's import.
+    import boto3
+    from oim_connector.dlq.notes import DynamoFailureNotes
+    from oim_connector.dlq.reinvoke import LambdaReinvoker, reinvoke_dead_letters
+    from oim_connector.dlq.replay import list_dead_letters, replay
+    from oim_connector.dlq.request import ReplayRequest
+    from oim_connector.model.api import describe_validation_error
+    from pydantic import ValidationError
 
     try:
         request = ReplayRequest.model_validate(event)

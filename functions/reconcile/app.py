@@ -9,13 +9,8 @@ import logging
 import os
 from typing import Any
 
-from oim_connector import wiring
-from oim_connector.config import environment
 from oim_connector.errors import ConfigurationError
 from oim_connector.observability import logger, metrics, tracer
-from oim_connector.reconcile.monthly import ReconcileEvent, S3ReportStore, SummaryChannels, store_report
-from oim_connector.reconcile.service import ReconcileRequest, reconcile
-from oim_connector.settings_repo import DynamoSettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +19,13 @@ log = logging.getLogger(__name__)
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    # On first use: the reconciliation, its models and the services stay out of the cold start's import.
+    from oim_connector import wiring
+    from oim_connector.config import environment
+    from oim_connector.reconcile.monthly import ReconcileEvent, S3ReportStore, SummaryChannels, store_report
+    from oim_connector.reconcile.service import ReconcileRequest, reconcile
+    from oim_connector.settings_repo import DynamoSettingsStore
+
     request = ReconcileEvent.parse(event)
     bucket = os.environ.get("REPORTS_BUCKET")
     if not bucket:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from oim_connector import wiring
 from oim_connector.errors import ConnectorError
 from oim_connector.observability import logger, metrics, tracer
 
@@ -15,6 +14,8 @@ from oim_connector.observability import logger, metrics, tracer
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from oim_connector import wiring  # on first use: the services stay out of the cold start's import
+
     # The schedule's event id keys the run (claims are owned by it); a retried delivery reuses it.
     run_id = str(event.get("id") or event.get("runKey") or uuid.uuid4().hex)[:100]
     try:

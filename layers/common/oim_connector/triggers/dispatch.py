@@ -7,22 +7,28 @@ from typing import TYPE_CHECKING, Any
 from oim_connector.errors import BadRequestError
 from oim_connector.model.flows import FlowId
 from oim_connector.observability import logger, metrics
-from oim_connector.triggers.events import is_eventbridge, is_schedule, not_for_flow, parse_oim_event, parse_schedule
-from oim_connector.triggers.idempotency import once
-from oim_connector.triggers.metrics import record_metrics
 
 if TYPE_CHECKING:
     from oim_connector.model.report import RunReport
     from oim_connector.service import ConnectorService
 
-# Each trigger's machinery (the API resolver, batch processing, the Salesforce adapter) is
-# imported by the branch that needs it, so a cold start pays only for its own trigger.
+# Each trigger's machinery (the API resolver, batch processing, the event models, idempotency,
+# the Salesforce adapter) is imported by the branch that needs it, so a cold start pays only for
+# its own trigger and the handler's import (Lambda's INIT) loads neither pydantic nor boto3.
 
 
 def service() -> ConnectorService:
     from oim_connector.wiring import service as wired
 
     return wired()
+
+
+def is_schedule(event: dict[str, Any]) -> bool:
+    return event.get("trigger") == "schedule"
+
+
+def is_eventbridge(event: dict[str, Any]) -> bool:
+    return "detail-type" in event and "source" in event
 
 
 def is_sqs(event: dict[str, Any]) -> bool:
@@ -37,6 +43,8 @@ def _remaining(context: Any) -> Any:
 
 
 def _log_report(report: RunReport) -> dict[str, Any]:
+    from oim_connector.triggers.metrics import record_metrics
+
     answer = report.to_json_dict()
     logger.info("run finished", extra={"flow": report.flow, "trigger": report.trigger,
                                        "counts": report.counts.model_dump(), "api_requests": report.api_requests,
@@ -74,6 +82,9 @@ def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any
         answer: dict[str, Any] = build_api(flow, service).resolve(event, context)
         return answer
     if is_schedule(event):
+        from oim_connector.triggers.events import parse_schedule
+        from oim_connector.triggers.idempotency import once
+
         schedule = parse_schedule(event)
         if schedule.flow != flow:
             raise BadRequestError(f"a {schedule.flow.value} schedule reached the {flow.value} function")
@@ -83,6 +94,9 @@ def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any
                     lambda: _log_report(service().scheduled(flow, run_key, _remaining(context))),
                     context, expires_after_seconds=24 * 3600)  # fmt: skip
     if is_eventbridge(event):
+        from oim_connector.triggers.events import not_for_flow, parse_oim_event
+        from oim_connector.triggers.idempotency import once
+
         oim_event = parse_oim_event(event)
         ignored = not_for_flow(flow, oim_event.payload)
         if ignored:

@@ -73,14 +73,6 @@ def not_for_flow(flow: FlowId, payload: OimEventPayload) -> str | None:
     return None
 
 
-def is_schedule(event: dict[str, Any]) -> bool:
-    return event.get("trigger") == "schedule"
-
-
-def is_eventbridge(event: dict[str, Any]) -> bool:
-    return "detail-type" in event and "source" in event
-
-
 def parse_schedule(event: dict[str, Any]) -> ScheduleInput:
     try:
         return ScheduleInput.model_validate(event)
