@@ -265,3 +265,48 @@ def test_three_concurrent_runs_with_lock_errors_leave_no_linked_record_in_export
         assert source["SCMC__Export_Error__c"] is None, source
     headers = sample.query(f"SELECT OIM_External_Id__c FROM {SIN} WHERE OIM_External_Id__c != null")
     assert len({h["OIM_External_Id__c"] for h in headers}) == len(headers)  # nothing written twice
+
+
+def test_a_large_invoice_a_slower_run_marks_again_after_it_was_linked_is_converged_by_the_next_run(
+    sample: Sample,
+) -> None:
+    org = sample.env.org
+    assert org is not None
+    invoice_id = sample.ids["InvOk1"]
+    _make_large(sample, invoice_id, 296)  # several graphs
+
+    whole: list[int] = []
+
+    def faster_run_writes_it_whole() -> None:
+        faster = _run(_adapter(org), [invoice_id], "faster")
+        assert faster.counts.created == 1
+        whole.append(faster.results[0].documents[0].lines)
+
+    # The slower run read the source as unlinked; the faster one writes and links the whole invoice; the
+    # slower one's first graph then marks the header incomplete again, and the daily limit stops it there.
+    slower = _run(
+        _AfterFirstGraphs(_adapter(org), before=faster_run_writes_it_whole,
+                          after=lambda: org.set_faults(FaultPlan(daily_limit_after=0))),
+        [invoice_id], "slower",
+    )  # fmt: skip
+    org.set_faults(None)
+    assert slower.stopped_reason
+    (header,) = sample.query(
+        f"SELECT Id, OIM_Export_Incomplete__c FROM {SIN} WHERE OIM_External_Id__c = 'SIN:{invoice_id}'"
+    )
+    assert header["OIM_Export_Incomplete__c"] is True
+    assert sample.get(INVOICE, invoice_id)["SCMC__Export_Status__c"] == "Exported"  # looks done, is not
+
+    # The next scheduled run picks it up again and finishes it, instead of skipping it as linked.
+    request = RunRequest(flow=FlowId("sales-invoices"), trigger=TriggerKind.SCHEDULE, run_id="next", all_eligible=True)
+    ctx = RunContext(org=_adapter(org), settings=ConnectorSettings(), today=dt.date.today())
+    following = run_flow(request, document_flow(FlowId("sales-invoices")), ctx)
+
+    (result,) = [r for r in following.results if r.source_id == invoice_id]
+    assert result.outcome.value == "updated", result.errors
+    assert sample.get(SIN, header["Id"])["OIM_Export_Incomplete__c"] is False
+    assert len(_held(sample, header["Id"])) == whole[0] == result.documents[0].lines > 300
+    source = sample.get(INVOICE, invoice_id)
+    assert source["SCMFFA__Sales_Invoice__c"] == header["Id"] and source["SCMC__Export_Status__c"] == "Exported"
+    assert source["SCMC__Export_Error__c"] is None
+    assert len(sample.query(f"SELECT Id FROM {SIN} WHERE SCMFFA__OIM_Invoice__c = '{invoice_id}'")) == 1

@@ -22,6 +22,7 @@ from oim_connector.mapping.rules import (
     IN_PROCESS_VALUES,
     LAST_MODIFIED_FIELD,
     effective_rules,
+    incomplete_link_path,
     source_paths,
 )
 from oim_connector.model.documents import EXPORT_ERROR_FIELD, EXPORT_STATUS_FIELD, Mapped
@@ -106,7 +107,8 @@ class FlowDeclaration[S: FlowSettings]:
             condition = condition | (
                 is_in(EXPORT_STATUS_FIELD, IN_PROCESS_VALUES) & compare(LAST_MODIFIED_FIELD, "<", stale_before)
             )
-        return condition & eq(self.back_link_field, None)
+        # A linked source whose document a concurrent run marked incomplete again is picked up, and converged.
+        return (condition & eq(self.back_link_field, None)) | eq(incomplete_link_path(self.back_link_field), True)
 
     def selection(self, settings: ConnectorSettings, where: Condition | None, limit: int | None = None) -> Select:
         rules = self.rules(settings)
@@ -120,6 +122,7 @@ class FlowDeclaration[S: FlowSettings]:
                     EXPORT_STATUS_FIELD,
                     EXPORT_ERROR_FIELD,
                     LAST_MODIFIED_FIELD,
+                    incomplete_link_path(self.back_link_field),
                     *_tax_fields(self.avalara(settings)),
                 )
             )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oim_connector.mapping.reference import AccountingCurrency, Company, Period, ReferenceData
-from oim_connector.model.documents import EXPORT_STATUS_FIELD
+from oim_connector.model.documents import EXPORT_STATUS_FIELD, INCOMPLETE_FIELD
 from oim_connector.model.settings import FieldRule
 
 IN_PROCESS = "Export in Process"
@@ -63,10 +63,22 @@ def children(record: Mapping[str, Any], relationship: str) -> list[dict[str, Any
     return []
 
 
+def incomplete_link_path(back_link_field: str) -> str:
+    """The linked document's large-document marker, read through the source's back-link."""
+    return f"{back_link_field.removesuffix('__c')}__r.{INCOMPLETE_FIELD}"
+
+
 def skip_reason(record: Mapping[str, Any], back_link_field: str, document_label: str) -> str | None:
-    """Records already exported, in process or linked are skipped, never exported twice."""
+    """Records already exported, in process or linked are skipped, never exported twice.
+
+    Except one whose linked document is still marked incomplete: two runs wrote one large document
+    at once, and the slower one marked it again after the faster one had linked it. It is written
+    again (converged) instead of staying half written behind an Exported source.
+    """
     status = record.get(EXPORT_STATUS_FIELD)
     linked = record.get(back_link_field)
+    if linked and get_path(record, incomplete_link_path(back_link_field)) is True:
+        return None
     if linked:
         target_name = get_path(record, back_link_field.removesuffix("__c") + "__r.Name")
         return f"Already linked to {document_label} {target_name or linked}"
