@@ -6,18 +6,34 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 from oim_connector.tax.claims import Claim, DynamoClaims
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 STALE = dt.timedelta(minutes=15)
 
 
+def _atomic(put_item: Any) -> Any:
+    lock = threading.Lock()
+
+    def put(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return put_item(*args, **kwargs)
+
+    return put
+
+
 @pytest.fixture
-def claims() -> Iterator[DynamoClaims]:
+def claims(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoClaims]:
+    # DynamoDB applies a conditional write atomically; moto's in-memory stand-in checks the condition,
+    # then writes, so racing threads could both pass the check. The lock makes the stand-in atomic
+    # like the service (the claim's code under test is untouched).
+    monkeypatch.setattr(DynamoDBBackend, "put_item", _atomic(DynamoDBBackend.put_item))
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
         client.create_table(TableName="claims", BillingMode="PAY_PER_REQUEST",
