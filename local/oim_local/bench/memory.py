@@ -35,10 +35,14 @@ _READY_LINES = ("instance_url", "token", "ca_cert")
 
 
 @contextlib.contextmanager
-def org_in_child_process(db_path: Path) -> Iterator[dict[str, Any]]:
-    """Serve ``db_path`` from ``oim-connector org serve``; yields the Salesforce secret reaching it."""
-    command = [sys.executable, "-c", "from oim_local.cli import main; raise SystemExit(main())"]
-    process = subprocess.Popen([*command, "org", "serve", "--db", str(db_path)], stdout=subprocess.PIPE, text=True)
+def org_in_child_process(
+    db_path: Path, latency_ms: int = 0, latency_ms_per_record: int = 0
+) -> Iterator[dict[str, Any]]:
+    """``oim-connector org serve`` on ``db_path`` in a child process; yields the Salesforce secret reaching it."""
+    command = [sys.executable, "-c", "from oim_local.cli import main; raise SystemExit(main())", "org", "serve",
+               "--db", str(db_path), "--latency-ms", str(latency_ms),
+               "--latency-ms-per-record", str(latency_ms_per_record)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         served = dict(process.stdout.readline().strip().split(": ", 1) for _ in _READY_LINES)
@@ -51,7 +55,7 @@ def org_in_child_process(db_path: Path) -> Iterator[dict[str, Any]]:
         }
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)
 
 
 def run_memory(

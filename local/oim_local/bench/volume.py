@@ -10,15 +10,11 @@ org counted against the lower bound.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import ssl
-import subprocess
-import sys
 import time
 import tracemalloc
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,37 +27,13 @@ from oim_connector.org.soql import Select
 from oim_local.bench.bounds import eligible_rows, lower_bound
 from oim_local.bench.dataset import prepare
 from oim_local.bench.figures import LowerBound, VolumeRun
-from oim_local.bench.memory import MEMORY_LIMIT_MB
+from oim_local.bench.memory import MEMORY_LIMIT_MB, org_in_child_process
 from oim_local.bench.vendor import quiet_logs
 from oim_local.org.store import OrgStore
 from oim_local.runner.aws import update_secret
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.runner.events import schedule_event
 from oim_local.runner.handlers import load_handler
-
-_READY_LINES = ("instance_url", "token", "ca_cert")
-
-
-@contextlib.contextmanager
-def served_org(db_path: Path, latency_ms: int, latency_ms_per_record: int) -> Iterator[dict[str, Any]]:
-    """``oim-connector org serve`` in a child process; yields the Salesforce secret that reaches it."""
-    command = [sys.executable, "-c", "from oim_local.cli import main; raise SystemExit(main())", "org", "serve",
-               "--db", str(db_path), "--latency-ms", str(latency_ms),
-               "--latency-ms-per-record", str(latency_ms_per_record)]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        served = dict(process.stdout.readline().strip().split(": ", 1) for _ in _READY_LINES)
-        yield {
-            "auth": "token",
-            "instance_url": served["instance_url"],
-            "access_token": served["token"],
-            "ca_bundle": Path(served["ca_cert"]).read_text(encoding="utf-8"),
-            "api_version": "62.0",
-        }
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 def _counters(secret: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +70,7 @@ def run_volume(
     function = flow.python_name
     load_handler(function)
     with (
-        served_org(db, latency_ms, latency_ms_per_record) as secret,
+        org_in_child_process(db, latency_ms, latency_ms_per_record) as secret,
         LocalEnvironment(work_dir / "idle.db", settings=settings, quiet=True, warm=True,
                          timeout_seconds=timeout_seconds) as env,
         quiet_logs(),
