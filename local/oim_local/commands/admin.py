@@ -61,13 +61,14 @@ def _serve(args: argparse.Namespace) -> int:
             _local_scheduler()
             token = new_token()
             server = HTTPServer(("127.0.0.1", args.port), _handler_for(env, token))
-            emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page?token={token}")
-            emit(f"admin token: {token} (send it as Authorization: Bearer <token>)")
             # Stop on SIGINT or SIGTERM even when started in the background, where the shell
             # leaves SIGINT ignored (a test's or a script's `kill -INT` was lost and it served on).
+            # Installed before the URL is printed, so a signal sent on reading it finds them.
             signal.signal(signal.SIGINT, _stop)
             signal.signal(signal.SIGTERM, _stop)
             try:
+                emit(f"admin page: http://127.0.0.1:{server.server_port}/admin/page?token={token}")
+                emit(f"admin token: {token} (send it as Authorization: Bearer <token>)")
                 server.serve_forever()
             except KeyboardInterrupt:
                 pass
