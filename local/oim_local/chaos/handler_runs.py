@@ -222,12 +222,7 @@ def _vendor_accounts(
             except Exception:
                 failed = {m["MessageId"] for m in messages}
         figures.supplier_batches_delivered_twice += 1
-        for message in messages:
-            if message["MessageId"] in failed:
-                queues.sqs.change_message_visibility(QueueUrl=queues.url, ReceiptHandle=message["ReceiptHandle"],
-                                                     VisibilityTimeout=0)  # fmt: skip
-            else:
-                queues.sqs.delete_message(QueueUrl=queues.url, ReceiptHandle=message["ReceiptHandle"])
+        queues.settle(messages, failed)
 
 
 def _put_back(queues: SupplierQueues, figures: HandlerFigures, replayed: set[str]) -> bool:

@@ -5,7 +5,7 @@ Used by the demo and the vendor-sync tests."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -92,13 +92,17 @@ class SupplierQueues:
         event = {"Records": [self.record(dict(m)) for m in messages]}
         result = self.env.invoke("vendor_accounts", event)
         failed = [f["itemIdentifier"] for f in result["batchItemFailures"]]
+        self.settle(messages, failed)
+        return Delivery([m["MessageId"] for m in messages], failed)
+
+    def settle(self, messages: list[dict[str, Any]], failed: Collection[str]) -> None:
+        """What Lambda's SQS poller does with a batch's answer: successes deleted, failures visible again."""
         for message in messages:
             if message["MessageId"] in failed:
                 self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"],
                                                    VisibilityTimeout=0)  # fmt: skip
             else:
                 self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-        return Delivery([m["MessageId"] for m in messages], failed)
 
     def drain(self, max_batches: int = 50) -> list[Delivery]:
         deliveries = []
