@@ -54,6 +54,7 @@ class RunningOrg:
         self._stopped = True
         self._server.shutdown()
         self._server.server_close()
+        self.app.close()
         self._thread.join(timeout=5)
         self.store.close()
 

@@ -74,8 +74,9 @@ class OrgApp:
         self._token_endpoint = TokenEndpoint(oauth, self._tokens, clock)
         self._faults = FaultInjector()
         self._instance_url = oauth.instance_url
+        self._cursors = QueryCursors()
         self._routes = DataRoutes(
-            QueryCursors(),
+            self._cursors,
             self._usage,
             GraphExecutor(self._faults, self._counters),
             identity_url=f"{oauth.instance_url}/id/{ORG_ID}/{USER_ID}",
@@ -88,6 +89,10 @@ class OrgApp:
             strike=self._faults.strike,
         )
         self.set_faults(faults)
+
+    def close(self) -> None:
+        """Removes the spooled query results."""
+        self._cursors.close()
 
     # ------------------------------------------------------------------ test hooks
 

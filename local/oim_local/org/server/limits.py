@@ -18,7 +18,8 @@ MAX_COLLECTION_RECORDS = 200
 # Query paging.
 MAX_QUERY_PAGE = 2000
 MIN_QUERY_BATCH_SIZE = 200
-QUERY_CURSOR_TTL_SECONDS = 15 * 60
+# Since API 56.0 a locator lasts 2 days after its query, however many are open (query.py has the sources).
+QUERY_CURSOR_TTL_SECONDS = 2 * 24 * 3600
 
 DEFAULT_DAILY_LIMIT = 5_000_000
 DEFAULT_TOKEN_TTL_SECONDS = 7200
