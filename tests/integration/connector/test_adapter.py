@@ -117,3 +117,16 @@ def test_the_daily_limit_stops_the_run_and_leaves_the_remaining_records_untouche
         statuses = [org.store.get("SCMC__Invoicing__c", i)["SCMC__Export_Status__c"] for i in eligible]
         assert statuses.count("Exported") == report.counts.created > 0
         assert statuses.count("New") == len(eligible) - report.counts.created > 0
+
+
+def test_a_record_an_update_refuses_is_named_by_the_id_it_was_sent_with(org: RunningOrg) -> None:
+    # Salesforce leaves "id" out of a failed item of an sObject collection; the caller's log and
+    # retries need to know which record it was.
+    sf = SalesforceOrg(_client_credentials(org), retry=FAST)
+    account_id = next(iter(sf.query(Select("Account", ("Id",)))))["Id"]
+    missing_id = "001" + "9" * 15
+
+    results = sf.update_records("Account", [{"Id": account_id, "Phone": "555-0100"}, {"Id": missing_id, "Phone": "1"}])
+
+    assert [(r.record_id, r.success) for r in results] == [(account_id, True), (missing_id, False)]
+    assert results[1].errors

@@ -205,9 +205,10 @@ class SalesforceOrg:
             chunk = [{"attributes": {"type": sobject}, **dict(r)} for r in records[start : start + 200]]
             body = {"allOrNone": False, "records": chunk}
             answer = self._call(_restful("composite/sobjects", "PATCH", body), idempotent=True)
-            for item in answer or []:
+            # Results come in the order sent; a failed one carries no "id", so it is named by the one sent.
+            for sent, item in zip(chunk, answer or [], strict=False):
                 errors = tuple(str(e.get("message", "")) for e in item.get("errors", []) if isinstance(e, dict))
-                results.append(SaveResult(item.get("id"), bool(item.get("success")), errors))
+                results.append(SaveResult(item.get("id") or sent.get("Id"), bool(item.get("success")), errors))
         return results
 
     def delete_records(self, record_ids: Sequence[str]) -> list[SaveResult]:
