@@ -515,7 +515,16 @@ MARKS_PER_CALL = 200
 
 
 def _graph_errors(result: GraphResult) -> list[str]:
-    return [f"{code}: {message}" for _, code, message in result.errors()] or ["the transaction was rolled back"]
+    errors = [f"{code}: {message}" for _, code, message in result.errors()]
+    if errors:
+        return errors
+    if result.error_codes() == {"PROCESSING_HALTED"}:
+        # Every node halted: the graph never ran (Salesforce stops a request's graphs once 14 have failed).
+        return [NOT_RUN_MESSAGE]
+    return ["the transaction was rolled back"]
+
+
+NOT_RUN_MESSAGE = "not run: Salesforce stopped the request's remaining graphs after 14 of them failed"
 
 
 def _document_refs(item: Mapped, ids: dict[str, str], names: dict[str, str] | None = None) -> list[DocumentRef]:
@@ -582,10 +591,11 @@ _LOCK_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "PROCESSING
 
 
 def _only_locks(results: Sequence[GraphResult]) -> bool:
-    """Whether every failed graph failed only for a lock (or halted because another node did)."""
+    """Whether every failed graph failed only for a lock, halted because another node did, or never
+    ran (every node PROCESSING_HALTED): nothing in the document is wrong."""
     codes = {code for r in results if not r.successful for _, code, _ in r.errors()}
     codes |= {code for r in results if not r.successful for code in r.error_codes()}
-    return bool(codes) and codes <= _LOCK_CODES and any(c != "PROCESSING_HALTED" for c in codes)
+    return bool(codes) and codes <= _LOCK_CODES
 
 
 def _not_converged(org: OrgPort, item: Mapped, label: str) -> str | None:
