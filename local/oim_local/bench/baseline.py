@@ -26,7 +26,8 @@ from oim_connector.org.soql import Select, eq
 from simple_salesforce.api import Salesforce
 
 from oim_local.bench.figures import RunFigures
-from oim_local.org.runtime import FaultPlan, RunningOrg, start_local_org
+from oim_local.org.process import ServedOrg, served_org
+from oim_local.org.runtime import FaultPlan, RunningOrg
 
 API_VERSION = "62.0"
 _REFERENCE = re.compile(r"@\{([^.}]+)\.id\}")
@@ -37,7 +38,7 @@ def run_baseline(
 ) -> RunFigures:
     """The first ``limit`` eligible documents of the flow, one request per record."""
     flow = document_flow(flow_id)
-    with start_local_org(db_path, faults=faults) as org:
+    with served_org(db_path, faults) as org:
         client, adapter = _clients(org)
         started = time.perf_counter()
         listing = Select(
@@ -70,7 +71,7 @@ def run_baseline(
     )
 
 
-def _clients(org: RunningOrg) -> tuple[Salesforce, SalesforceOrg]:
+def _clients(org: ServedOrg | RunningOrg) -> tuple[Salesforce, SalesforceOrg]:
     session = requests.Session()
     session.trust_env = False
     session.verify = str(org.ca_cert)

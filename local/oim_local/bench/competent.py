@@ -41,7 +41,8 @@ from simple_salesforce.api import Salesforce
 
 from oim_local.bench.baseline import _clients
 from oim_local.bench.figures import RunFigures
-from oim_local.org.runtime import FaultPlan, start_local_org
+from oim_local.org.process import served_org
+from oim_local.org.runtime import FaultPlan
 
 COLLECTION_SIZE = 200
 
@@ -60,7 +61,7 @@ def run_competent(
 ) -> tuple[RunFigures, list[KeyWork]]:
     """Figures of the competent client over every eligible document, and the data's work per lock key."""
     flow = document_flow(flow_id)
-    with start_local_org(db_path, faults=faults) as org:
+    with served_org(db_path, faults) as org:
         client, adapter = _clients(org)
         started = time.perf_counter()
         reference = flow.load_reference(adapter, settings)

@@ -15,8 +15,11 @@ from oim_connector.model.flows import FlowId
 from oim_connector.model.settings import ConnectorSettings
 
 from oim_local.bench.figures import RunFigures
+from oim_local.bench.vendor import quiet_logs
+from oim_local.org.process import served_org
 from oim_local.org.runtime import FaultPlan
 from oim_local.org.store import OrgStore
+from oim_local.runner.aws import update_secret
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.runner.events import schedule_event
 from oim_local.runner.handlers import load_handler
@@ -34,14 +37,21 @@ def run_connector(
 ) -> tuple[RunFigures, tuple[int, int]]:
     """Figures of one scheduled run over the ``documents`` eligible ones, and the org's (graphs, nodes) written.
 
-    ``progress`` gets the number of source documents done so far (exported or refused), read from
-    the org by a watcher thread on its own connection while the handler runs.
+    The org serves from its own process, as Salesforce serves from its own servers: its CPU is not
+    the connector's. The environment's own org (an empty scratch one) is never called: its secret
+    is swapped for the served one. ``progress`` gets the number of source documents done so far
+    (exported or refused), read from the org's file by a watcher thread while the handler runs.
     """
     function = flow.python_name
     load_handler(function)  # the import is the cold start, measured on its own
-    with LocalEnvironment(db_path, settings=settings, faults=faults, quiet=True) as env:
-        assert env.org is not None
-        env.org.reset_counters()
+    with (
+        served_org(db_path, faults) as org,
+        LocalEnvironment(db_path.with_name(db_path.stem + "-idle.db"), settings=settings, quiet=True) as env,
+        quiet_logs(),
+    ):
+        assert env.resources is not None
+        update_secret(env.resources.secret_arn, org.secret())
+        org.reset_counters()
         if trace_memory:
             tracemalloc.start()
         started = time.perf_counter()
@@ -52,8 +62,8 @@ def run_connector(
         if trace_memory:
             peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
-        counters = env.org.counters()
-        created, failed = _outcomes(env, document_flow(flow).source_object)
+        counters = org.counters()
+    created, failed = outcomes(db_path, document_flow(flow).source_object)
     figures = RunFigures(
         documents=documents,
         created=created,
@@ -95,13 +105,14 @@ def _watch(db_path: Path, flow_object: str, progress: Callable[[int], None] | No
         watcher.join(timeout=10)
 
 
-def _outcomes(env: LocalEnvironment, flow_object: str) -> tuple[int, int]:
-    """(exported, refused) source documents, read from the org: continuations report separately."""
-    assert env.org is not None
-    exported = env.org.store.query(
-        f"SELECT COUNT() FROM {flow_object} WHERE {EXPORT_STATUS_FIELD} = 'Exported'"  # noqa: S608 (names, no input)
-    ).total_size
-    refused = env.org.store.query(
-        f"SELECT COUNT() FROM {flow_object} WHERE {EXPORT_STATUS_FIELD} = 'Export Error'"  # noqa: S608
-    ).total_size
-    return exported, refused
+def outcomes(db_path: Path, flow_object: str) -> tuple[int, int]:
+    """(exported, refused) source documents, read from the org's file: continuations report separately."""
+    store = OrgStore(db_path)
+    try:
+        counts = [
+            store.query(f"SELECT COUNT() FROM {flow_object} WHERE {EXPORT_STATUS_FIELD} = '{status}'").total_size  # noqa: S608
+            for status in ("Exported", "Export Error")
+        ]
+    finally:
+        store.close()
+    return counts[0], counts[1]

@@ -10,13 +10,9 @@ org counted against the lower bound.
 
 from __future__ import annotations
 
-import json
-import ssl
 import time
 import tracemalloc
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 from oim_connector.flows.registry import document_flow
 from oim_connector.model.documents import EXPORT_STATUS_FIELD, EXTERNAL_ID_FIELD
@@ -27,23 +23,15 @@ from oim_connector.org.soql import Select
 from oim_local.bench.bounds import eligible_rows, lower_bound
 from oim_local.bench.dataset import prepare
 from oim_local.bench.figures import LowerBound, VolumeRun
-from oim_local.bench.memory import MEMORY_LIMIT_MB, org_in_child_process
+from oim_local.bench.memory import MEMORY_LIMIT_MB
 from oim_local.bench.vendor import quiet_logs
+from oim_local.org.process import served_org
+from oim_local.org.server.faults import FaultPlan
 from oim_local.org.store import OrgStore
 from oim_local.runner.aws import update_secret
 from oim_local.runner.environment import LocalEnvironment
 from oim_local.runner.events import schedule_event
 from oim_local.runner.handlers import load_handler
-
-
-def _counters(secret: dict[str, Any]) -> dict[str, Any]:
-    context = ssl.create_default_context(cadata=secret["ca_bundle"])
-    request = urllib.request.Request(  # noqa: S310 (the local org on 127.0.0.1)
-        secret["instance_url"] + "/__local/counters", headers={"Authorization": f"Bearer {secret['access_token']}"}
-    )
-    with urllib.request.urlopen(request, context=context, timeout=30) as answer:  # noqa: S310
-        counters: dict[str, Any] = json.loads(answer.read())
-    return counters
 
 
 def run_volume(
@@ -70,13 +58,14 @@ def run_volume(
     function = flow.python_name
     load_handler(function)
     with (
-        org_in_child_process(db, latency_ms, latency_ms_per_record) as secret,
+        served_org(db, FaultPlan(latency_ms_per_request=latency_ms, latency_ms_per_record=latency_ms_per_record),
+                   log_file=work_dir / "org.log") as org,
         LocalEnvironment(work_dir / "idle.db", settings=settings, quiet=True, warm=True,
                          timeout_seconds=timeout_seconds) as env,
         quiet_logs(),
     ):  # fmt: skip
         assert env.resources is not None
-        update_secret(env.resources.secret_arn, secret)
+        update_secret(env.resources.secret_arn, org.secret())
         tracemalloc.start()
         started = time.perf_counter()
         env.invoke(function, schedule_event(flow.value), drain_jobs=False)
@@ -84,13 +73,13 @@ def run_volume(
         wall = time.perf_counter() - started
         peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        counters = _counters(secret)
+        counters = org.counters()
     check = _check(db, flow)
-    bound: LowerBound = lower_bound(rows, int(counters["graphs"]), int(counters["nodes"]))
+    bound: LowerBound = lower_bound(rows, counters.graphs, counters.nodes)
     return VolumeRun(
         flow=flow.value, documents=eligible, continuations=continuations, wall_seconds=wall,
-        peak_memory_mb=peak_mb, limit_mb=MEMORY_LIMIT_MB, api_requests=int(counters["total_requests"]),
-        requests_by_kind=dict(counters["requests_by_kind"]), bound=bound, latency_ms_per_request=latency_ms,
+        peak_memory_mb=peak_mb, limit_mb=MEMORY_LIMIT_MB, api_requests=counters.total_requests,
+        requests_by_kind=counters.requests_by_kind, bound=bound, latency_ms_per_request=latency_ms,
         latency_ms_per_record=latency_ms_per_record, **check,
     )  # fmt: skip
 

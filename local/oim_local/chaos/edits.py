@@ -23,7 +23,7 @@ from oim_connector.org.soql import Select, is_in
 from simple_salesforce.api import Salesforce
 
 from oim_local.chaos.oracle import SHAPES, Edit, Records
-from oim_local.chaos.org_process import OrgEndpoint
+from oim_local.org.process import OrgEndpoint
 
 API_VERSION = "62.0"
 INVOICE = SHAPES["sales-invoices"]

@@ -26,10 +26,10 @@ from oim_local.chaos.figures import ChaosFigures, HandlerFigures, OracleVerdict
 from oim_local.chaos.handler_runs import run_handler_chaos
 from oim_local.chaos.judge import judge
 from oim_local.chaos.oracle import SHAPES, Edit
-from oim_local.chaos.org_process import OrgControl, OrgProcess
 from oim_local.chaos.plan import ChaosPlan
 from oim_local.chaos.runs import ConnectorLauncher, RunOutcome
 from oim_local.datagen.manifest import read_manifest
+from oim_local.org.process import OrgControl, OrgProcess
 from oim_local.org.runtime import start_local_org
 from oim_local.runner.environment import salesforce_secret_for
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oim_local.chaos.org_process import OrgEndpoint
+from oim_local.org.process import OrgEndpoint
 
 # Fast retries: the harness wants many runs, not long waits (the policy's shape is the same). Three
 # attempts: at a 30% fault rate about 3% of requests exhaust them, so runs do give up on documents

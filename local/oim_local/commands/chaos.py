@@ -74,7 +74,9 @@ def _run(args: argparse.Namespace) -> int:
             large_share=args.large_share, large_lines=tuple(args.large_lines), nodes_per_graph=args.nodes_per_graph,
         )  # fmt: skip
     except ValidationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        problems = "; ".join(f"--{str(p['loc'][0]).replace('_', '-')}: {p['msg']} (given {p['input']!r:.40})"
+                             if p["loc"] else str(p["msg"]) for p in error.errors())  # fmt: skip
+        print(f"error: {problems}", file=sys.stderr)
         return 2
     say = lambda text: print(f"chaos: {text}", file=sys.stderr, flush=True)  # noqa: E731
     if args.handlers_only:

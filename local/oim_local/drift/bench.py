@@ -19,10 +19,10 @@ from oim_connector.reconcile.ledger import SHAPES
 from oim_connector.reconcile.reader import PAGE_SIZE
 from oim_connector.reconcile.service import ReconcileRequest, reconcile
 
-from oim_local.bench.memory import org_in_child_process
 from oim_local.drift.dataset import DRIFT_FLOWS, PERIOD, export_month
 from oim_local.drift.inject import Injector
 from oim_local.drift.oracle import Verdict, judge
+from oim_local.org.process import served_org
 from oim_local.org.store import OrgStore
 
 # Per flow: the reference data (at most two composite requests) and the one query for the
@@ -109,8 +109,8 @@ def run_drift_bench(work_dir: Path, *, documents: int, per_kind: int, seed: int 
     settings = ConnectorSettings()
     request = ReconcileRequest(PERIOD, flows=DRIFT_FLOWS)
     today = dt.datetime.now(dt.UTC).date()
-    with org_in_child_process(month.db_path) as secret:
-        org = SalesforceOrg(SalesforceCredentials.model_validate(secret))
+    with served_org(month.db_path) as served:
+        org = SalesforceOrg(SalesforceCredentials.model_validate(served.secret()))
         baseline = reconcile(org, settings, request, today=today)
     store = OrgStore(month.db_path)
     try:
@@ -119,8 +119,8 @@ def run_drift_bench(work_dir: Path, *, documents: int, per_kind: int, seed: int 
     finally:
         store.close()
     bound, rows = read_bound(month.db_path)
-    with org_in_child_process(month.db_path) as secret:
-        org = SalesforceOrg(SalesforceCredentials.model_validate(secret))
+    with served_org(month.db_path) as served:
+        org = SalesforceOrg(SalesforceCredentials.model_validate(served.secret()))
         cpu, wall = time.process_time(), time.perf_counter()
         report = reconcile(org, settings, request, today=today)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

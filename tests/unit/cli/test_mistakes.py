@@ -159,3 +159,8 @@ def test_reconcile_of_a_period_that_is_not_a_period_name(capsys: pytest.CaptureF
 def test_reconcile_against_a_database_that_does_not_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     line = _one_line_error(capsys, ["reconcile", "--period", "2026/006", "--db", str(tmp_path / "org.db")])
     assert line.endswith("does not exist: load data first with 'oim-connector org load PLAN --db FILE'")
+
+
+def test_chaos_with_a_negative_number_of_documents(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = _one_line_error(capsys, ["chaos", "--documents", "-3", "--work-dir", str(tmp_path)])
+    assert line == "error: --documents: Input should be greater than or equal to 1 (given -3)"

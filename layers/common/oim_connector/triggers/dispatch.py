@@ -66,6 +66,9 @@ def _compact(answer: dict[str, Any]) -> dict[str, Any]:
     return {**answer, "results": failed, "resultsOmitted": len(results) - len(failed)}
 
 
+_APIS: dict[FlowId, Any] = {}
+
+
 def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise BadRequestError("The event is not a JSON object")
@@ -79,7 +82,9 @@ def dispatch(event: dict[str, Any], context: Any, flow: FlowId) -> dict[str, Any
         from oim_connector.triggers.api import build_api
 
         logger.set_correlation_id(event["requestContext"].get("requestId"))
-        answer: dict[str, Any] = build_api(flow, service).resolve(event, context)
+        # Built on the first API call, then kept, as powertools expects of a module-level app.
+        api = _APIS.get(flow) or _APIS.setdefault(flow, build_api(flow, service))
+        answer: dict[str, Any] = api.resolve(event, context)
         return answer
     if is_schedule(event):
         from oim_connector.triggers.events import parse_schedule

@@ -64,9 +64,11 @@ class OrgApp:
         faults: FaultPlan | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.store = store
         self._sleep = sleep
+        self._timer = timer
         self._counters = CounterBook()
         self._usage = ApiUsage(settings.daily_limit)
         self._tokens = TokenRegistry(settings.static_token, ttl_seconds=settings.token_ttl_seconds, clock=clock)
@@ -159,16 +161,21 @@ class OrgApp:
         return ApiResponse(200, identity.identity(self._instance_url))
 
     def _api_request(self, request: ApiRequest) -> ApiResponse:
+        """Answers in the modeled time: latency per request plus latency per record written, this
+        org's own work included (Salesforce's response time includes its servers' work; counting
+        this process's CPU on top would model a slower server than the plan says)."""
+        started = self._timer()
         kind, handler, draws_lock, data_path = self._route(request)
         if not self._usage.try_count():
             return request_error_response(daily_limit_exceeded())
         self._counters.count_request(kind)
         faults = self._faults
         fault = faults.draw_request_fault()
-        self._sleep(faults.request_latency_seconds())
         if fault is FaultKind.UNAVAILABLE_BEFORE_COMMIT:
+            self._answer_after(started, faults.request_latency_seconds())
             return request_error_response(server_unavailable())
         if fault is FaultKind.CONCURRENT_LIMIT:
+            self._answer_after(started, faults.request_latency_seconds())
             return request_error_response(concurrent_limit_exceeded())
         version = data_path.api_version if data_path else ADVERTISED_VERSIONS[-1]
         context = WriteContext(self.store, version)
@@ -183,12 +190,20 @@ class OrgApp:
         except SalesforceApiError as error:
             response = error_response(error)
         self._counters.add_records_written(context.tally.count)
-        self._sleep(faults.record_latency_seconds(context.tally.count))
+        self._answer_after(
+            started, faults.request_latency_seconds() + faults.record_latency_seconds(context.tally.count)
+        )
         if fault is FaultKind.UNAVAILABLE_AFTER_COMMIT:
             return request_error_response(server_unavailable())
         if fault is FaultKind.DROP_AFTER_COMMIT:
             response.drop_connection = True
         return response
+
+    def _answer_after(self, started: float, modeled_seconds: float) -> None:
+        """Waits out what is left of the modeled response time once the work is done."""
+        remaining = modeled_seconds - (self._timer() - started)
+        if remaining > 0:
+            self._sleep(remaining)
 
     def _route(self, request: ApiRequest) -> tuple[RequestKind, Handler, bool, DataPath | None]:
         """What the request counts as and who answers it; an unknown resource still counts."""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from oim_local.org.server.app import OrgApp
+import pytest
+from oim_local.org.server.app import OrgApp, OrgSettings
 from oim_local.org.server.faults import FaultInjector, FaultKind, FaultPlan
 from oim_local.org.store import OrgStore
 
-from tests.unit.local_org.server.server_helpers import Books, call, data_url, graph_results, invoice_graph, live_ids
+from tests.unit.local_org.server.server_helpers import (
+    TOKEN,
+    Books,
+    call,
+    data_url,
+    graph_results,
+    invoice_graph,
+    live_ids,
+)
 
 
 def only(kind: FaultKind, **extra: int) -> FaultPlan:
@@ -89,7 +98,21 @@ def test_latency_per_request_and_per_record_written(app: OrgApp, books: Books, s
 
     call(app, "POST", data_url("composite/graph"), {"graphs": [invoice_graph("g", books, "T", lines=3)]})
 
-    assert sleeps == [0.03, 0.02]  # 4 records written x 5 ms
+    assert sleeps == [pytest.approx(0.05, abs=0.01)]  # 30 ms + 4 records written x 5 ms, less the work done
+
+
+def test_the_orgs_own_work_counts_within_the_modeled_latency(store: OrgStore, books: Books) -> None:
+    # A real server's response time includes its work: this process's CPU is not added on top.
+    clock = iter([0.0, 0.035])  # the request arrives, then its work is done 35 ms later
+    sleeps: list[float] = []
+    app = OrgApp(store, OrgSettings(instance_url="https://127.0.0.1:8443", static_token=TOKEN), sleep=sleeps.append,
+                 timer=lambda: next(clock))  # fmt: skip
+    app.set_faults(FaultPlan(latency_ms_per_request=30, latency_ms_per_record=5))
+
+    response = call(app, "POST", data_url("composite/graph"), {"graphs": [invoice_graph("g", books, "T", lines=3)]})
+
+    assert response.status == 200
+    assert sleeps == [pytest.approx(0.015)]  # 50 ms modeled, 35 ms of it spent working
 
 
 def test_the_same_seed_draws_the_same_faults() -> None:

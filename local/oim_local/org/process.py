@@ -1,16 +1,22 @@
 """The local org in a process of its own (``oim-connector org serve``), so a connector run can be
-killed without taking the org down, plus its test-control API (faults, counters)."""
+killed without taking the org down, and its CPU is not the client's (as Salesforce's servers are
+not), plus its test-control API (faults, counters)."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import requests
+
+from oim_local.org.server.counters import Counters
+from oim_local.org.server.faults import FAULT_PLAN_ADAPTER, FaultPlan
 
 
 @dataclass(frozen=True)
@@ -114,5 +120,55 @@ class OrgControl:
         body: dict[str, Any] = response.json()
         return body
 
+    def reset_counters(self) -> None:
+        self._http.post(self._base + "counters/reset", timeout=_TIMEOUT).raise_for_status()
+
     def release_strike(self) -> None:
         self._http.delete(self._base + "strike", timeout=_TIMEOUT).raise_for_status()
+
+
+@dataclass(frozen=True)
+class ServedOrg:
+    """A local org served from its own process: where it is, and its counters."""
+
+    endpoint: OrgEndpoint
+    control: OrgControl
+
+    @property
+    def instance_url(self) -> str:
+        return self.endpoint.instance_url
+
+    @property
+    def token(self) -> str:
+        return self.endpoint.token
+
+    @property
+    def ca_cert(self) -> Path:
+        return self.endpoint.ca_cert
+
+    def counters(self) -> Counters:
+        return Counters.model_validate(self.control.counters())
+
+    def reset_counters(self) -> None:
+        self.control.reset_counters()
+
+    def secret(self, api_version: str = "62.0") -> dict[str, Any]:
+        """The connector's Salesforce secret reaching this org."""
+        return {
+            "auth": "token",
+            "instance_url": self.instance_url,
+            "access_token": self.token,
+            "ca_bundle": self.ca_cert.read_text(encoding="utf-8"),
+            "api_version": api_version,
+        }
+
+
+@contextlib.contextmanager
+def served_org(db: Path, faults: FaultPlan | None = None, *, log_file: Path | None = None) -> Iterator[ServedOrg]:
+    """``oim-connector org serve`` on ``db`` in a child process, with ``faults`` (latency included) set."""
+    log = log_file or db.with_name(db.name + ".log")
+    with OrgProcess(db, log) as endpoint:
+        control = OrgControl(endpoint)
+        if faults is not None:
+            control.set_faults(FAULT_PLAN_ADAPTER.dump_python(faults, mode="json"))
+        yield ServedOrg(endpoint, control)
