@@ -39,3 +39,25 @@ def test_a_part_of_thousands_of_documents_keeps_its_counts_and_every_failure() -
     outcomes = [r["outcome"] for r in job.report["results"]]
     assert outcomes[:20] == ["failed"] * 20  # every failure kept, first
     assert len(outcomes) + job.report["resultsNotStored"] == 5020
+
+
+@mock_aws
+def test_a_large_report_replaced_by_the_next_part_and_the_last_still_fits() -> None:
+    # The 100,000-document run stopped at its third part: moto counts an update as the old value plus
+    # the new one, so a second report of 300,000 characters over the first was refused.
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
+    client.create_table(TableName="jobs", BillingMode="PAY_PER_REQUEST", KeySchema=keys,
+                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                              {"AttributeName": "sk", "AttributeType": "S"}])  # fmt: skip
+    store = DynamoJobStore("jobs", client)
+    store.create("job-1", FlowId.SALES_INVOICES)
+
+    for part in range(1, 4):
+        status = JobStatus.SUCCEEDED if part == 3 else JobStatus.RUNNING
+        store.update("job-1", status, _report(created=30_000, failed=0).to_json_dict(), continuations=part)
+
+    job = store.get("job-1")
+    assert job is not None and job.report is not None
+    assert job.status == JobStatus.SUCCEEDED and job.continuations == 3
+    assert job.report["counts"]["created"] == 30_000
