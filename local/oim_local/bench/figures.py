@@ -187,6 +187,17 @@ class VolumeRun(_Figures):
         """Sources neither exported nor refused, or exported without their document."""
         return self.documents - self.exported - self.refused + self.exported_without_document
 
+    def problems(self) -> list[str]:
+        """What the run did not do that it must: every document once, within the memory limit."""
+        found = []
+        if self.missing:
+            found.append(f"{self.missing} documents were neither exported nor refused")
+        if self.duplicates:
+            found.append(f"{self.duplicates} documents were written more than once")
+        if self.peak_memory_mb >= self.limit_mb:
+            found.append(f"peak memory {self.peak_memory_mb:.1f} MB is over {self.limit_mb} MB")
+        return found
+
     def requests_over_bound(self) -> float:
         return self.api_requests / self.bound.requests if self.bound.requests else 0.0
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from oim_local.console import EXIT_OK, UsageError, emit, err, progress
+from oim_local.console import EXIT_FAILED, EXIT_OK, UsageError, emit, err, progress
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -92,6 +92,9 @@ def _run_volume(args: argparse.Namespace) -> int:
                              timeout_seconds=args.timeout_seconds)  # fmt: skip
     args.out.write_text(figures.model_dump_json(indent=2) + "\n", encoding="utf-8")
     emit(render_volume(figures))
+    if figures.problems():
+        err().print(f"error: {'; '.join(figures.problems())}", soft_wrap=True)
+        return EXIT_FAILED
     return EXIT_OK
 
 

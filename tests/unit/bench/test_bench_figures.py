@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from oim_local.bench.bounds import lower_bound_in_batches
-from oim_local.bench.figures import FlowFigures, RunFigures
+from oim_local.bench.bounds import lower_bound, lower_bound_in_batches
+from oim_local.bench.figures import FlowFigures, RunFigures, VolumeRun
 
 
 def run(documents: int, requests: int, seconds: float) -> RunFigures:
@@ -26,3 +26,17 @@ def test_site_changes_in_batches_of_ten_cannot_save_more_than_the_bound_allows()
 def test_a_batch_past_the_graph_limit_needs_a_second_write() -> None:
     assert lower_bound_in_batches([80], graphs=80, nodes=160).writes == 2  # 75 graphs a request
     assert lower_bound_in_batches([10, 3], graphs=13, nodes=26).requests == 4
+
+
+def _volume(exported: int, documents: int = 100_000, peak_mb: float = 137.3) -> VolumeRun:
+    return VolumeRun(flow="sales-invoices", documents=documents, continuations=2, wall_seconds=736.0,
+                     peak_memory_mb=peak_mb, limit_mb=256, api_requests=2149, requests_by_kind={},
+                     bound=lower_bound(600_000, 74_000, 910_056), latency_ms_per_request=0, latency_ms_per_record=0,
+                     exported=exported, refused=0, exported_without_document=0, accounting_documents=exported,
+                     distinct_external_ids=exported)  # fmt: skip
+
+
+def test_a_volume_run_that_left_documents_behind_says_so() -> None:
+    assert _volume(exported=74_000).problems() == ["26000 documents were neither exported nor refused"]
+    assert _volume(exported=100_000).problems() == []
+    assert _volume(exported=100_000, peak_mb=300.0).problems() == ["peak memory 300.0 MB is over 256 MB"]
