@@ -13,6 +13,11 @@ def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}x"
 
 
+def _target_ratio(value: float | None) -> str:
+    """Two decimals where a figure is held against a target: 2.96x must not print as 3.0x."""
+    return "-" if value is None else f"{value:.2f}x"
+
+
 def _run_rows(label: str, run: RunFigures) -> list[str]:
     scaled = f" (wall scaled from {run.extrapolated_from} documents)" if run.extrapolated_from else ""
     return [
@@ -51,9 +56,10 @@ def _flow_rows(flow: FlowFigures) -> list[str]:
         rows += _run_rows("baseline", flow.baseline)
     if flow.floor is not None or flow.competent is not None:
         rows.append(
-            f"  targets    requests/bound {_ratio(flow.requests_over_bound())} (<= 1.1x)   wall/floor "
-            f"{_ratio(flow.wall_over_floor())} (<= 1.25x)   competent/connector requests "
-            f"{_ratio(flow.competent_request_ratio())} (>= 2x), wall {_ratio(flow.competent_time_ratio())} (>= 3x)"
+            f"  targets    requests/bound {_target_ratio(flow.requests_over_bound())} (<= 1.1x)   wall/floor "
+            f"{_target_ratio(flow.wall_over_floor())} (<= 1.25x)   competent/connector requests "
+            f"{_target_ratio(flow.competent_request_ratio())} (>= 2x), wall "
+            f"{_target_ratio(flow.competent_time_ratio())} (>= 3x)"
         )
     rows.append(
         f"  ratios     connector/bound {_ratio(flow.requests_over_bound())} (target <= 1.25x)   "
