@@ -21,8 +21,7 @@ def _report(created: int, failed: int) -> RunReport:
     return report
 
 
-@mock_aws
-def test_a_part_of_thousands_of_documents_keeps_its_counts_and_every_failure() -> None:
+def _store_with_job() -> DynamoJobStore:
     client = boto3.client("dynamodb", region_name="eu-west-1")
     keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
     client.create_table(TableName="jobs", BillingMode="PAY_PER_REQUEST", KeySchema=keys,
@@ -30,6 +29,12 @@ def test_a_part_of_thousands_of_documents_keeps_its_counts_and_every_failure() -
                                               {"AttributeName": "sk", "AttributeType": "S"}])  # fmt: skip
     store = DynamoJobStore("jobs", client)
     store.create("job-1", FlowId.SALES_INVOICES)
+    return store
+
+
+@mock_aws
+def test_a_part_of_thousands_of_documents_keeps_its_counts_and_every_failure() -> None:
+    store = _store_with_job()
 
     store.update("job-1", JobStatus.RUNNING, _report(created=5000, failed=20).to_json_dict(), continuations=1)
 
@@ -45,13 +50,7 @@ def test_a_part_of_thousands_of_documents_keeps_its_counts_and_every_failure() -
 def test_a_large_report_replaced_by_the_next_part_and_the_last_still_fits() -> None:
     # The 100,000-document run stopped at its third part: moto counts an update as the old value plus
     # the new one, so a second report of 300,000 characters over the first was refused.
-    client = boto3.client("dynamodb", region_name="eu-west-1")
-    keys = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
-    client.create_table(TableName="jobs", BillingMode="PAY_PER_REQUEST", KeySchema=keys,
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                              {"AttributeName": "sk", "AttributeType": "S"}])  # fmt: skip
-    store = DynamoJobStore("jobs", client)
-    store.create("job-1", FlowId.SALES_INVOICES)
+    store = _store_with_job()
 
     for part in range(1, 4):
         status = JobStatus.SUCCEEDED if part == 3 else JobStatus.RUNNING
