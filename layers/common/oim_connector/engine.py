@@ -519,7 +519,9 @@ def _graph_errors(result: GraphResult) -> list[str]:
     if errors:
         return errors
     if result.error_codes() == {"PROCESSING_HALTED"}:
-        # Every node halted: the graph never ran (Salesforce stops a request's graphs once 14 have failed).
+        # Every node halted: the graph never ran. "If the number of graph failures exceeds the maximum limit of
+        # 14, processing is halted for the remaining graphs in the request ... the status for the remaining graphs
+        # is shown as PROCESSING_HALTED" (REST API Developer Guide, Composite Graph Limits).
         return [NOT_RUN_MESSAGE]
     return ["the transaction was rolled back"]
 
