@@ -113,6 +113,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
         with writer.lanes, _ReadAhead(_batches(request, flow, ctx, extra)) as reader:
             submitted: deque[_Submitted] = deque()
             stopped_early = False
+            taken = 0
             while True:
                 # One batch always goes; then each further one only while time is left for it.
                 if submitted and out_of_time():
@@ -121,6 +122,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                 item = reader.take()
                 if item is None:
                     break
+                taken += 1
                 batch, missing, last = item
                 if not last and not out_of_time():
                     reader.prefetch()  # the next batch is read while this one is mapped and written
@@ -134,7 +136,9 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                     submitted.append(writer.submit(mapped, report, request, hook, attempted, str(batch[-1]["Id"])))
                 if last:
                     break
-                while len(submitted) > 1:  # the oldest batch is done while the newest is queued behind it
+                # The oldest batch is done while the newest is queued behind it; the small first batch stays
+                # queued beside the second, so finishing it (auto-posting it) never holds up mapping the third.
+                while len(submitted) > (2 if taken == 2 else 1):
                     writer.finish(submitted.popleft(), report)
             writer.lanes.finish()
             checkpoint = None
