@@ -138,7 +138,7 @@ def run_flow(request: RunRequest, flow: DocumentFlow, ctx: RunContext) -> RunRep
                     break
                 # The oldest batch is done while the newest is queued behind it; the small first batch stays
                 # queued beside the second, so finishing it (auto-posting it) never holds up mapping the third.
-                while len(submitted) > (2 if taken == 2 else 1):
+                while len(submitted) > (2 if taken == 2 and ctx.batch_size > FIRST_BATCH_DOCUMENTS else 1):
                     writer.finish(submitted.popleft(), report)
             writer.lanes.finish()
             checkpoint = None
